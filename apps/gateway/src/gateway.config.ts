@@ -1,0 +1,26 @@
+import {
+  databaseConfig,
+  gatewayOnlyConfig,
+  internalConfig,
+  loadConfig,
+  redisConfig,
+  runtimeConfig,
+  serviceUrlsConfig,
+} from '@datafactory/config';
+import { z } from 'zod';
+
+export const gatewayConfigSchema = z.object({
+  ...runtimeConfig.shape,
+  ...databaseConfig.shape,
+  ...redisConfig.shape,
+  ...internalConfig.shape,
+  ...serviceUrlsConfig.shape,
+  ...gatewayOnlyConfig.shape,
+});
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  return loadConfig('gateway', gatewayConfigSchema, env);
+}

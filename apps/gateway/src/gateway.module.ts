@@ -1,0 +1,34 @@
+import { ApiKeysRepository, TenantsRepository } from '@datafactory/db';
+import { BasicServiceModule, repositoryProviders } from '@datafactory/service-kit';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AdminController } from './admin/admin.controller';
+import { CreateTenantUseCase, IssueApiKeyUseCase, RevokeApiKeyUseCase } from './admin/admin.use-cases';
+import { ApiKeyCodec } from './auth/api-key.codec';
+import { AuthGuard } from './auth/auth.guard';
+import { DocumentsController } from './documents/documents.controller';
+import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
+import { GatewayHealthController } from './health/gateway-health.controller';
+import { SearchController } from './search/search.controller';
+import { UpstreamClients } from './upstream.clients';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [BasicServiceModule.forRoot('gateway', config)],
+      controllers: [AdminController, DocumentsController, SearchController, GatewayHealthController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: ApiKeyCodec, useValue: new ApiKeyCodec(config.API_KEY_PEPPER) },
+        { provide: UpstreamClients, useValue: new UpstreamClients(config) },
+        ...repositoryProviders([TenantsRepository, ApiKeysRepository]),
+        { provide: APP_GUARD, useClass: AuthGuard },
+        CreateTenantUseCase,
+        IssueApiKeyUseCase,
+        RevokeApiKeyUseCase,
+      ],
+    };
+  }
+}

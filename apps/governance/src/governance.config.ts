@@ -1,0 +1,16 @@
+import { databaseConfig, internalConfig, loadConfig, port, redisConfig, runtimeConfig } from '@datafactory/config';
+import { z } from 'zod';
+
+export const governanceConfigSchema = z.object({
+  ...runtimeConfig.shape,
+  ...databaseConfig.shape,
+  ...redisConfig.shape,
+  ...internalConfig.shape,
+  GOVERNANCE_PORT: port(8084),
+});
+
+export type GovernanceConfig = z.output<typeof governanceConfigSchema>;
+
+export function loadGovernanceConfig(env: NodeJS.ProcessEnv = process.env): GovernanceConfig {
+  return loadConfig('governance', governanceConfigSchema, env);
+}

@@ -1,0 +1,90 @@
+import { Chunk, chunkText, sha256Hex } from '@datafactory/chunking';
+import { AppError, DEFAULT_NAMESPACE, ErrorCode, TenantId, UpsertDocumentRequest, UpsertDocumentResponse } from '@datafactory/contracts';
+import { DocumentsRepository, toVectorLiteral } from '@datafactory/db';
+import { EmbeddingError, EmbeddingProvider } from '@datafactory/embedding';
+import { EMBEDDING_PROVIDER } from '@datafactory/service-kit';
+import { Inject, Injectable } from '@nestjs/common';
+import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
+import { canonicalJson } from './canonical-json';
+
+/**
+ * validate (done by the pipe) → hash → chunk → embed what the cache lacks → write in one transaction.
+ * The same text again is answered from the stored hashes without chunking, embedding or writing.
+ */
+@Injectable()
+export class UpsertDocumentUseCase {
+  constructor(
+    private readonly documents: DocumentsRepository,
+    @Inject(EMBEDDING_PROVIDER) private readonly embedder: EmbeddingProvider,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+  ) {}
+
+  async execute(tenantId: TenantId, req: UpsertDocumentRequest): Promise<UpsertDocumentResponse> {
+    const namespace = req.namespace ?? DEFAULT_NAMESPACE;
+    const docHash = sha256Hex(req.text);
+    const title = req.title ?? null;
+    const metadata = req.metadata ?? {};
+    const subjectIds = [...new Set(req.subject_ids ?? [])].sort();
+    const metaHash = sha256Hex(canonicalJson({ title, metadata, subjectIds }));
+    const version = this.embedder.version;
+    const respond = (status: UpsertDocumentResponse['status'], chunks: number): UpsertDocumentResponse => ({
+      doc_id: req.doc_id,
+      namespace,
+      status,
+      doc_hash: docHash,
+      chunks,
+      embedding_version: version,
+    });
+
+    const state = await this.documents.findState(tenantId, namespace, req.doc_id);
+    if (state?.status === 'active' && state.docHash === docHash && state.embeddingVersion === version && state.metaHash === metaHash) {
+      return respond('unchanged', state.chunkCount);
+    }
+
+    const chunks = chunkText(req.text, { maxTokens: this.config.CHUNK_MAX_TOKENS, overlapTokens: this.config.CHUNK_OVERLAP_TOKENS });
+    // One retry covers the rare case of a cache entry removed between lookup and write.
+    for (let attempt = 1; ; attempt++) {
+      const newEmbeddings = await this.embedMissing(chunks);
+      try {
+        const outcome = await this.documents.write(tenantId, {
+          namespace,
+          docId: req.doc_id,
+          title,
+          text: req.text,
+          metadata,
+          subjectIds,
+          docHash,
+          metaHash,
+          embeddingVersion: version,
+          tokenCount: chunks.reduce((sum, c) => sum + c.tokenCount, 0),
+          chunks: chunks.map((c) => ({ ordinal: c.ordinal, text: c.text, hash: c.hash, tokenCount: c.tokenCount })),
+          newEmbeddings,
+        });
+        return respond(outcome.status, outcome.chunkCount);
+      } catch (error) {
+        if (attempt >= 2 || !(error instanceof Error) || !error.message.startsWith('chunk write incomplete')) throw error;
+      }
+    }
+  }
+
+  /** Embeds, in batches, only the distinct chunk texts that have no embedding for this version yet. */
+  private async embedMissing(chunks: Chunk[]): Promise<Array<{ hash: string; vector: string }>> {
+    const byHash = new Map(chunks.map((c) => [c.hash, c.text]));
+    const cached = await this.documents.existingEmbeddings(this.embedder.version, [...byHash.keys()]);
+    const missing = [...byHash.entries()].filter(([hash]) => !cached.has(hash));
+    if (missing.length === 0) return [];
+    let vectors: number[][];
+    try {
+      vectors = await this.embedder.embed(missing.map(([, text]) => text));
+    } catch (error) {
+      if (error instanceof EmbeddingError) {
+        throw new AppError(ErrorCode.EmbeddingFailed, `the embedding provider failed: ${error.message}`, {
+          details: { provider_code: error.code, retryable: error.retryable },
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    return missing.map(([hash], i) => ({ hash, vector: toVectorLiteral(vectors[i] as number[]) }));
+  }
+}

@@ -1,0 +1,36 @@
+import {
+  checkChunkingConfig,
+  checkEmbeddingConfig,
+  chunkingConfig,
+  databaseConfig,
+  embeddingConfig,
+  internalConfig,
+  redisConfig,
+  loadConfig,
+  port,
+  runtimeConfig,
+} from '@datafactory/config';
+import { z } from 'zod';
+
+export const ingestConfigSchema = z
+  .object({
+    ...runtimeConfig.shape,
+    ...databaseConfig.shape,
+    ...redisConfig.shape,
+    ...internalConfig.shape,
+    ...embeddingConfig.shape,
+    ...chunkingConfig.shape,
+    INGEST_PORT: port(8081),
+    MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  })
+  .superRefine((c, ctx) => {
+    checkEmbeddingConfig(c, ctx);
+    checkChunkingConfig(c, ctx);
+  });
+
+export type IngestConfig = z.output<typeof ingestConfigSchema>;
+export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
+
+export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
+  return loadConfig('ingest', ingestConfigSchema, env);
+}

@@ -1,0 +1,32 @@
+import {
+  checkEmbeddingConfig,
+  databaseConfig,
+  embeddingConfig,
+  internalConfig,
+  redisConfig,
+  loadConfig,
+  port,
+  runtimeConfig,
+  searchTuningConfig,
+} from '@datafactory/config';
+import { z } from 'zod';
+
+export const searchConfigSchema = z
+  .object({
+    ...runtimeConfig.shape,
+    ...databaseConfig.shape,
+    ...redisConfig.shape,
+    ...internalConfig.shape,
+    ...embeddingConfig.shape,
+    ...searchTuningConfig.shape,
+    SEARCH_PORT: port(8082),
+    QUERY_EMBEDDING_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  })
+  .superRefine(checkEmbeddingConfig);
+
+export type SearchConfig = z.output<typeof searchConfigSchema>;
+export const SEARCH_CONFIG = Symbol('SEARCH_CONFIG');
+
+export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchConfig {
+  return loadConfig('search', searchConfigSchema, env);
+}

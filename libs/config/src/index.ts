@@ -1,0 +1,3 @@
+export * from './dotenv';
+export * from './load-config';
+export * from './schema-fragments';

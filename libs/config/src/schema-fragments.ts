@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+export const port = (fallback: number) =>
+  z.coerce.number().int().min(1, 'must be a port number 1-65535').max(65535, 'must be a port number 1-65535').default(fallback);
+
+const positiveInt = (fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int(`must be an integer between ${min} and ${max}`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).default(fallback);
+
+const urlWithProtocol = (protocols: string[], example: string) =>
+  z
+    .string()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL such as ${example}`);
+
+const secret = (name: string) =>
+  z
+    .string({ error: `${name} is required (it is generated into .env on first start; see .env.example)` })
+    .min(24, 'must be at least 24 characters (generate one with: openssl rand -base64 32)');
+
+export const runtimeConfig = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  BIND_HOST: z.string().min(1).default('127.0.0.1'),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 100, 600_000),
+});
+
+export const databaseConfig = z.object({
+  DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/datafactory').default(
+    'postgres://postgres@127.0.0.1:5432/datafactory',
+  ),
+  DB_POOL_SIZE: positiveInt(10, 1, 200),
+  DB_STATEMENT_TIMEOUT_MS: positiveInt(30_000, 100, 3_600_000),
+});
+
+export const redisConfig = z.object({
+  REDIS_URL: urlWithProtocol(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
+});
+
+export const internalConfig = z.object({
+  INTERNAL_TOKEN: secret('INTERNAL_TOKEN'),
+});
+
+export const serviceUrlsConfig = z.object({
+  INGEST_URL: urlWithProtocol(['http:', 'https:'], 'http://127.0.0.1:8081').default('http://127.0.0.1:8081'),
+  SEARCH_URL: urlWithProtocol(['http:', 'https:'], 'http://127.0.0.1:8082').default('http://127.0.0.1:8082'),
+  JOB_ORCHESTRATOR_URL: urlWithProtocol(['http:', 'https:'], 'http://127.0.0.1:8083').default('http://127.0.0.1:8083'),
+  GOVERNANCE_URL: urlWithProtocol(['http:', 'https:'], 'http://127.0.0.1:8084').default('http://127.0.0.1:8084'),
+  UPSTREAM_TIMEOUT_MS: positiveInt(30_000, 100, 600_000),
+});
+
+export const gatewayOnlyConfig = z.object({
+  GATEWAY_PORT: port(8080),
+  ADMIN_TOKEN: secret('ADMIN_TOKEN'),
+  API_KEY_PEPPER: secret('API_KEY_PEPPER'),
+  MAX_BODY_BYTES: positiveInt(10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+});
+
+export const embeddingConfig = z.object({
+    EMBEDDING_PROVIDER: z.enum(['hash', 'openai'], { error: 'must be "hash" (offline default) or "openai"' }).default('hash'),
+    EMBEDDING_BASE_URL: urlWithProtocol(['http:', 'https:'], 'http://127.0.0.1:11434/v1').optional(),
+    EMBEDDING_MODEL: z.string().min(1).optional(),
+    EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8, 'must be between 8 and 4096').max(4096, 'must be between 8 and 4096').optional(),
+    EMBEDDING_API_KEY: z.string().min(1).optional(),
+    EMBEDDING_AZURE_API_VERSION: z.string().min(1).optional(),
+    EMBEDDING_BATCH_SIZE: positiveInt(64, 1, 2048),
+    EMBEDDING_TIMEOUT_MS: positiveInt(30_000, 100, 600_000),
+    EMBEDDING_MAX_RETRIES: positiveInt(5, 0, 20),
+});
+
+/** Cross-field rules of {@link embeddingConfig}; apps call it from their schema's superRefine. */
+export function checkEmbeddingConfig(c: z.output<typeof embeddingConfig>, ctx: z.RefinementCtx): void {
+    if (c.EMBEDDING_PROVIDER !== 'openai') return;
+    if (!c.EMBEDDING_BASE_URL) ctx.addIssue({ code: 'custom', path: ['EMBEDDING_BASE_URL'], message: 'is required when EMBEDDING_PROVIDER=openai' });
+    if (!c.EMBEDDING_MODEL) ctx.addIssue({ code: 'custom', path: ['EMBEDDING_MODEL'], message: 'is required when EMBEDDING_PROVIDER=openai' });
+    if (!c.EMBEDDING_DIMENSIONS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['EMBEDDING_DIMENSIONS'],
+        message: 'is required when EMBEDDING_PROVIDER=openai (the vector index is built for a fixed dimension)',
+      });
+}
+
+export const chunkingConfig = z.object({
+  CHUNK_MAX_TOKENS: positiveInt(400, 16, 8192),
+  CHUNK_OVERLAP_TOKENS: positiveInt(60, 0, 4096),
+});
+
+/** Cross-field rules of {@link chunkingConfig}. */
+export function checkChunkingConfig(c: z.output<typeof chunkingConfig>, ctx: z.RefinementCtx): void {
+  if (c.CHUNK_OVERLAP_TOKENS >= c.CHUNK_MAX_TOKENS / 2) {
+    ctx.addIssue({ code: 'custom', path: ['CHUNK_OVERLAP_TOKENS'], message: 'must be less than half of CHUNK_MAX_TOKENS' });
+  }
+}
+
+export const searchTuningConfig = z.object({
+  SEARCH_EF_SEARCH: positiveInt(100, 10, 1000),
+  SEARCH_MAX_SCAN_TUPLES: positiveInt(20_000, 1000, 10_000_000),
+  SEARCH_HYBRID_CANDIDATES: positiveInt(100, 10, 1000),
+});
+

@@ -1,0 +1,87 @@
+/**
+ * Stable error codes of the public API. Clients branch on `code`, never on `message`.
+ * HTTP statuses are attached here so every service maps a code the same way at the edge.
+ */
+export const ErrorCode = {
+  InvalidRequest: 'invalid_request',
+  MalformedJson: 'malformed_json',
+  PayloadTooLarge: 'payload_too_large',
+  UnsupportedMediaType: 'unsupported_media_type',
+  MissingCredentials: 'missing_credentials',
+  InvalidCredentials: 'invalid_credentials',
+  AdminTokenRequired: 'admin_token_required',
+  TenantKeyRequired: 'tenant_key_required',
+  InsufficientRole: 'insufficient_role',
+  RouteNotFound: 'route_not_found',
+  TenantNotFound: 'tenant_not_found',
+  ApiKeyNotFound: 'api_key_not_found',
+  DocumentNotFound: 'document_not_found',
+  Conflict: 'conflict',
+  EmbeddingFailed: 'embedding_failed',
+  DependencyUnavailable: 'dependency_unavailable',
+  UpstreamTimeout: 'upstream_timeout',
+  Internal: 'internal_error',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const HTTP_STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  malformed_json: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  missing_credentials: 401,
+  invalid_credentials: 401,
+  admin_token_required: 403,
+  tenant_key_required: 403,
+  insufficient_role: 403,
+  route_not_found: 404,
+  tenant_not_found: 404,
+  api_key_not_found: 404,
+  document_not_found: 404,
+  conflict: 409,
+  embedding_failed: 502,
+  dependency_unavailable: 503,
+  upstream_timeout: 504,
+  internal_error: 500,
+};
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && value in HTTP_STATUS_BY_ERROR_CODE;
+}
+
+/** One problem in a request, pointing at the offending field. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** The one error shape every endpoint returns. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    details?: unknown;
+    request_id: string;
+    trace_id?: string;
+  };
+}
+
+/**
+ * A failure the caller can act on. Thrown anywhere in the services; turned into {@link ErrorBody}
+ * with the right HTTP status only by the edge filter.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, options: { details?: unknown; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.details = options.details;
+  }
+
+  get status(): number {
+    return HTTP_STATUS_BY_ERROR_CODE[this.code];
+  }
+}

@@ -1,0 +1,44 @@
+import { TenantId, asTenantId } from '@datafactory/contracts';
+import { DataSource, IsNull, Repository } from 'typeorm';
+import { ApiKeyEntity, ApiKeyRoleValue } from '../entities';
+
+export interface ActiveApiKey {
+  id: string;
+  tenantId: TenantId;
+  role: ApiKeyRoleValue;
+}
+
+export class ApiKeysRepository {
+  private readonly repo: Repository<ApiKeyEntity>;
+
+  constructor(private readonly ds: DataSource) {
+    this.repo = ds.getRepository(ApiKeyEntity);
+  }
+
+  async create(tenantId: TenantId, input: { role: ApiKeyRoleValue; name: string | null; keyPrefix: string; keyHash: Buffer }): Promise<ApiKeyEntity> {
+    return this.repo.save(this.repo.create({ tenantId, ...input, revokedAt: null, lastUsedAt: null }));
+  }
+
+  /** The key with this hash, unless revoked. Looked up on every request, so revocation is immediate. */
+  async findActiveByHash(keyHash: Buffer): Promise<ActiveApiKey | null> {
+    const key = await this.repo.findOne({ where: { keyHash, revokedAt: IsNull() }, select: { id: true, tenantId: true, role: true } });
+    return key ? { id: key.id, tenantId: asTenantId(key.tenantId), role: key.role } : null;
+  }
+
+  /** Revokes the key; null when the tenant has no such key. Revoking twice keeps the first time. */
+  async revoke(tenantId: TenantId, keyId: string): Promise<Date | null> {
+    const rows: Array<{ revoked_at: Date }> = await this.ds.query(
+      `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = $1 AND id = $2 RETURNING revoked_at`,
+      [tenantId, keyId],
+    );
+    return rows[0]?.revoked_at ?? null;
+  }
+
+  /** Best effort and coarse (once a minute per key), so a hot key does not write on every request. */
+  async touch(keyId: string): Promise<void> {
+    await this.ds.query(
+      `UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+      [keyId],
+    );
+  }
+}

@@ -1,0 +1,38 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes, randomUUID } from 'node:crypto';
+
+export interface RequestContext {
+  requestId: string;
+  traceId: string;
+  /** This service's span for the request; sent as the parent on outgoing calls. */
+  spanId: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** Accepts a caller's request id when it is sane, otherwise mints one. */
+export function requestIdFrom(header: string | undefined): string {
+  return header && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+/** W3C trace context: continue the caller's trace when its `traceparent` is valid, else start one. */
+export function traceFrom(traceparent: string | undefined): { traceId: string; spanId: string } {
+  const match = traceparent ? TRACEPARENT.exec(traceparent) : null;
+  const traceId = match && match[1] !== '0'.repeat(32) ? (match[1] as string) : randomBytes(16).toString('hex');
+  return { traceId, spanId: randomBytes(8).toString('hex') };
+}
+
+export function runWithContext<T>(ctx: RequestContext, fn: () => T): T {
+  return storage.run(ctx, fn);
+}
+
+export function currentContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+export function traceparentOf(ctx: RequestContext): string {
+  return `00-${ctx.traceId}-${ctx.spanId}-01`;
+}
