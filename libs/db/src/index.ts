@@ -2,6 +2,7 @@ export * from './entities';
 export * from './migrations';
 export * from './data-source';
 export * from './vector-sql';
+export * from './returning-rows';
 export * from './repositories/tenants.repository';
 export * from './repositories/api-keys.repository';
 export * from './repositories/documents.repository';

@@ -1,6 +1,7 @@
 import { TenantId, asTenantId } from '@datafactory/contracts';
 import { DataSource, IsNull, Repository } from 'typeorm';
 import { ApiKeyEntity, ApiKeyRoleValue } from '../entities';
+import { returningRows } from '../returning-rows';
 
 export interface ActiveApiKey {
   id: string;
@@ -27,7 +28,8 @@ export class ApiKeysRepository {
 
   /** Revokes the key; null when the tenant has no such key. Revoking twice keeps the first time. */
   async revoke(tenantId: TenantId, keyId: string): Promise<Date | null> {
-    const rows: Array<{ revoked_at: Date }> = await this.ds.query(
+    const rows = await returningRows<{ revoked_at: Date }>(
+      this.ds,
       `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = $1 AND id = $2 RETURNING revoked_at`,
       [tenantId, keyId],
     );

@@ -1,6 +1,7 @@
 import { TenantId } from '@datafactory/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { DocumentStatus } from '../entities';
+import { returningRows } from '../returning-rows';
 
 export interface DocumentState {
   id: string;
@@ -162,7 +163,8 @@ export class DocumentsRepository {
       }
       if (sameContent) {
         // Only title / metadata / subjects changed: keep chunks and vectors, refresh the filterable copy.
-        const updated: Array<{ version: number }> = await em.query(
+        const updated = await returningRows<{ version: number }>(
+          em,
           `UPDATE documents SET title = $2, metadata = $3::jsonb, subject_ids = $4::text[], meta_hash = $5,
                   version = version + 1, updated_at = now()
             WHERE id = $1 RETURNING version`,
@@ -173,7 +175,8 @@ export class DocumentsRepository {
       }
 
       const revived = current.status === 'deleted';
-      const updated: Array<{ version: number }> = await em.query(
+      const updated = await returningRows<{ version: number }>(
+        em,
         `UPDATE documents SET title = $2, text = $3, metadata = $4::jsonb, subject_ids = $5::text[], doc_hash = $6,
                 meta_hash = $7, embedding_version = $8, chunk_count = $9, token_count = $10, status = 'active',
                 deleted_at = NULL, version = version + 1, updated_at = now(),
@@ -237,7 +240,8 @@ export class DocumentsRepository {
   /** Soft delete: document and chunks leave reads and search in the same transaction. */
   async softDelete(tenantId: TenantId, namespace: string, docId: string): Promise<boolean> {
     return this.ds.transaction(async (em) => {
-      const rows: Array<{ id: string }> = await em.query(
+      const rows = await returningRows<{ id: string }>(
+        em,
         `UPDATE documents SET status = 'deleted', deleted_at = now(), updated_at = now(), version = version + 1
           WHERE tenant_id = $1 AND namespace = $2 AND doc_id = $3 AND status = 'active' RETURNING id`,
         [tenantId, namespace, docId],

@@ -1,0 +1,143 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export const SERVICES = ['ingest', 'search', 'job-orchestrator', 'governance', 'gateway'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+const PORT_VARIABLE: Record<ServiceName, string> = {
+  gateway: 'GATEWAY_PORT',
+  ingest: 'INGEST_PORT',
+  search: 'SEARCH_PORT',
+  'job-orchestrator': 'JOB_ORCHESTRATOR_PORT',
+  governance: 'GOVERNANCE_PORT',
+};
+
+export interface StackOptions {
+  databaseUrl: string;
+  redisUrl?: string;
+  /** Extra or overriding environment for every service. */
+  env?: Record<string, string>;
+  logDir?: string;
+}
+
+export interface RunningStack {
+  gatewayUrl: string;
+  adminToken: string;
+  ports: Record<ServiceName, number>;
+  env: Record<string, string>;
+  logDir: string;
+  pids: Record<ServiceName, number>;
+}
+
+export const repoRoot = resolve(__dirname, '../../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const children = new Map<number, ChildProcess>();
+
+/**
+ * Starts the five services from `dist/` as real processes on free ports, configured only through
+ * the environment (ENV_FILE=none), and waits until each reports ready.
+ */
+export async function startStack(opts: StackOptions): Promise<RunningStack> {
+  for (const svc of SERVICES) {
+    if (!existsSync(join(repoRoot, `dist/apps/${svc}/src/main.js`))) throw new Error(`dist/apps/${svc} is missing: run npm run build first`);
+  }
+  const ports = {} as Record<ServiceName, number>;
+  for (const svc of SERVICES) ports[svc] = await freePort();
+  const adminToken = randomBytes(24).toString('base64url');
+  const env: Record<string, string> = {
+    ENV_FILE: 'none',
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: opts.databaseUrl,
+    REDIS_URL: opts.redisUrl ?? 'redis://127.0.0.1:6379',
+    ADMIN_TOKEN: adminToken,
+    API_KEY_PEPPER: randomBytes(24).toString('base64url'),
+    INTERNAL_TOKEN: randomBytes(24).toString('base64url'),
+    INGEST_URL: `http://127.0.0.1:${ports.ingest}`,
+    SEARCH_URL: `http://127.0.0.1:${ports.search}`,
+    JOB_ORCHESTRATOR_URL: `http://127.0.0.1:${ports['job-orchestrator']}`,
+    GOVERNANCE_URL: `http://127.0.0.1:${ports.governance}`,
+    ...Object.fromEntries(SERVICES.map((svc) => [PORT_VARIABLE[svc], String(ports[svc])])),
+    ...opts.env,
+  };
+  const logDir = opts.logDir ?? join(repoRoot, 'tmp', 'test-logs', `stack-${Date.now()}`);
+  mkdirSync(logDir, { recursive: true });
+
+  const pids = {} as Record<ServiceName, number>;
+  for (const svc of SERVICES) {
+    const log = createWriteStream(join(logDir, `${svc}.log`));
+    const child = spawn(process.execPath, [join(repoRoot, `dist/apps/${svc}/src/main.js`)], {
+      cwd: repoRoot,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    pids[svc] = child.pid as number;
+    children.set(child.pid as number, child);
+  }
+
+  const stack: RunningStack = { gatewayUrl: `http://127.0.0.1:${ports.gateway}`, adminToken, ports, env, logDir, pids };
+  try {
+    await Promise.all(SERVICES.map((svc) => waitReady(stack, svc)));
+  } catch (error) {
+    await stopStack(stack);
+    throw error;
+  }
+  return stack;
+}
+
+async function waitReady(stack: RunningStack, svc: ServiceName, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const child = children.get(stack.pids[svc]);
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`${svc} exited with code ${child.exitCode}:\n${tail(stack, svc)}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${stack.ports[svc]}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${svc} was not ready within ${timeoutMs} ms:\n${tail(stack, svc)}`);
+}
+
+export function tail(stack: RunningStack, svc: ServiceName, lines = 30): string {
+  try {
+    return readFileSync(join(stack.logDir, `${svc}.log`), 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** SIGTERM, then SIGKILL for whatever has not exited after 5 s. */
+export async function stopStack(stack: RunningStack): Promise<void> {
+  await Promise.all(
+    SERVICES.map(async (svc) => {
+      const child = children.get(stack.pids[svc]);
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+      children.delete(child.pid as number);
+    }),
+  );
+}

@@ -1,0 +1,6 @@
+import { dropTestDatabase } from '../../libs/testing/src';
+
+export default async function teardown(): Promise<void> {
+  const url = process.env['DATAFACTORY_TEST_DATABASE_URL'];
+  if (url) await dropTestDatabase(url);
+}
