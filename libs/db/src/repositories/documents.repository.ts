@@ -194,17 +194,19 @@ export class DocumentsRepository {
   /** Multi-row insert; vectors are copied server-side from the embedding cache, never re-sent. */
   private async insertChunks(em: EntityManager, tenantId: TenantId, documentId: string, w: DocumentWrite): Promise<void> {
     if (w.chunks.length === 0) return;
-    const result: unknown = await em.queryRunner!.query(
-      `INSERT INTO chunks (document_id, tenant_id, namespace, doc_id, ordinal, text, chunk_hash, token_count, metadata,
-                           embedding, embedding_version)
-       SELECT $1, $2, $3, $4, t.ordinal, t.text, t.hash, t.tokens, $5::jsonb, ec.embedding, $6
-         FROM unnest($7::int[], $8::text[], $9::text[], $10::int[]) AS t(ordinal, text, hash, tokens)
-         JOIN embedding_cache ec ON ec.chunk_hash = t.hash AND ec.embedding_version = $6`,
+    const inserted: Array<{ n: number }> = await em.query(
+      `WITH ins AS (
+         INSERT INTO chunks (document_id, tenant_id, namespace, doc_id, ordinal, text, chunk_hash, token_count, metadata,
+                             embedding, embedding_version)
+         SELECT $1, $2, $3, $4, t.ordinal, t.text, t.hash, t.tokens, $5::jsonb, ec.embedding, $6
+           FROM unnest($7::int[], $8::text[], $9::text[], $10::int[]) AS t(ordinal, text, hash, tokens)
+           JOIN embedding_cache ec ON ec.chunk_hash = t.hash AND ec.embedding_version = $6
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM ins`,
       [documentId, tenantId, w.namespace, w.docId, JSON.stringify(w.metadata), w.embeddingVersion,
         w.chunks.map((c) => c.ordinal), w.chunks.map((c) => c.text), w.chunks.map((c) => c.hash), w.chunks.map((c) => c.tokenCount)],
-      true,
     );
-    const affected = (result as { affected?: number }).affected ?? 0;
+    const affected = inserted[0]?.n ?? 0;
     if (affected !== w.chunks.length) {
       // An embedding vanished from the cache between lookup and write; the caller retries the upsert.
       throw new Error(`chunk write incomplete: ${affected} of ${w.chunks.length} chunks had an embedding`);
