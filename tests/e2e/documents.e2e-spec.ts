@@ -130,7 +130,7 @@ describe('documents', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const path: string = `/v1/docs?namespace=list&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const path = `/v1/docs?namespace=list&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
       const page = await call<{ items: Array<{ doc_id: string; text?: string }>; next_cursor: string | null }>('GET', path, { token: t.reader });
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
