@@ -126,12 +126,13 @@ describe('documents', () => {
 
   it('lists documents with a cursor', async () => {
     for (let i = 0; i < 5; i++) await call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace: 'list', doc_id: `d${i}`, text: `document number ${i}` } });
+    type Page = { items: Array<{ doc_id: string; text?: string }>; next_cursor: string | null };
+    const listPage = (cursor: string | null) => call<Page>('GET', `/v1/docs?namespace=list&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: t.reader });
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const path = `/v1/docs?namespace=list&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = await call<{ items: Array<{ doc_id: string; text?: string }>; next_cursor: string | null }>('GET', path, { token: t.reader });
+      const page = await listPage(cursor);
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       page.body.items.forEach((item) => expect(item.text).toBeUndefined());

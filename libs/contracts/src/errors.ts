@@ -16,7 +16,14 @@ export const ErrorCode = {
   TenantNotFound: 'tenant_not_found',
   ApiKeyNotFound: 'api_key_not_found',
   DocumentNotFound: 'document_not_found',
+  JobNotFound: 'job_not_found',
+  DeadLetterNotFound: 'dead_letter_not_found',
   Conflict: 'conflict',
+  JobNotCancellable: 'job_not_cancellable',
+  IdempotencyKeyReused: 'idempotency_key_reused',
+  IdempotencyInProgress: 'idempotency_request_in_progress',
+  BatchTooLarge: 'batch_too_large',
+  QueueUnavailable: 'queue_unavailable',
   EmbeddingFailed: 'embedding_failed',
   DependencyUnavailable: 'dependency_unavailable',
   UpstreamTimeout: 'upstream_timeout',
@@ -38,7 +45,14 @@ export const HTTP_STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
   tenant_not_found: 404,
   api_key_not_found: 404,
   document_not_found: 404,
+  job_not_found: 404,
+  dead_letter_not_found: 404,
   conflict: 409,
+  job_not_cancellable: 409,
+  idempotency_key_reused: 422,
+  idempotency_request_in_progress: 409,
+  batch_too_large: 413,
+  queue_unavailable: 503,
   embedding_failed: 502,
   dependency_unavailable: 503,
   upstream_timeout: 504,
@@ -46,7 +60,8 @@ export const HTTP_STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && value in HTTP_STATUS_BY_ERROR_CODE;
+  // Own keys only: `in` would also accept inherited names such as "toString" or "constructor".
+  return typeof value === 'string' && Object.hasOwn(HTTP_STATUS_BY_ERROR_CODE, value);
 }
 
 /** One problem in a request, pointing at the offending field. */

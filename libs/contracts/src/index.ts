@@ -6,3 +6,6 @@ export * from './api/documents.schema';
 export * from './api/search.schema';
 export * from './api/admin.schema';
 export * from './api/health.schema';
+export * from './jobs/job-state';
+export * from './jobs/queues';
+export * from './jobs/jobs.schema';

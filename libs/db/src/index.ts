@@ -10,3 +10,7 @@ export * from './repositories/search.repository';
 export * from './repositories/vector-index.repository';
 export * from './repositories/index-stats.repository';
 export * from './repositories/database-health.repository';
+export * from './repositories/jobs.repository';
+export * from './repositories/outbox.repository';
+export * from './repositories/dead-letters.repository';
+export * from './repositories/idempotency.repository';

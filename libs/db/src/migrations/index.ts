@@ -1,4 +1,5 @@
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
+import { DurableJobs1763910000000 } from './1763910000000-durable-jobs';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
-export const MIGRATIONS = [InitialSchema1763900000000];
+export const MIGRATIONS = [InitialSchema1763900000000, DurableJobs1763910000000];

@@ -1,0 +1,3 @@
+export * from './queues';
+export * from './redis-connections';
+export * from './retry-policy';

@@ -1,0 +1,27 @@
+import { Redis } from 'ioredis';
+
+/**
+ * A connection for BullMQ workers and queue event listeners: BullMQ requires
+ * `maxRetriesPerRequest: null` (blocking commands wait through reconnects).
+ */
+export function createBullConnection(url: string, name: string): Redis {
+  const client = new Redis(url, {
+    connectionName: name,
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  client.on('error', () => undefined); // surfaced through readiness checks and job failures
+  return client;
+}
+
+/**
+ * Redis must never evict queue data: with any policy other than `noeviction` an accepted job could vanish.
+ * Returns a problem description, or null when the setting is right.
+ */
+export async function evictionPolicyProblem(redis: Redis): Promise<string | null> {
+  const reply = (await redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
+  const policy = reply[1];
+  if (policy === undefined) return null; // CONFIG disabled (managed Redis): cannot check
+  return policy === 'noeviction' ? null : `Redis maxmemory-policy is "${policy}"; it must be "noeviction" (redis-cli CONFIG SET maxmemory-policy noeviction)`;
+}
