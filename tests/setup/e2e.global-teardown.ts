@@ -1,8 +1,9 @@
-import { dropTestDatabase, stopStack } from '../../libs/testing/src';
+import { cleanRedis, dropTestDatabase, stopStack } from '../../libs/testing/src';
 
 export default async function teardown(): Promise<void> {
   const e2e = globalThis.__DATAFACTORY_E2E__;
   if (!e2e) return;
   await stopStack(e2e.stack);
+  await cleanRedis(e2e.stack);
   await dropTestDatabase(e2e.databaseUrl);
 }

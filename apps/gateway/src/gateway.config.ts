@@ -3,6 +3,7 @@ import {
   gatewayOnlyConfig,
   internalConfig,
   loadConfig,
+  queueConfig,
   redisConfig,
   runtimeConfig,
   serviceUrlsConfig,
@@ -16,6 +17,7 @@ export const gatewayConfigSchema = z.object({
   ...internalConfig.shape,
   ...serviceUrlsConfig.shape,
   ...gatewayOnlyConfig.shape,
+  QUEUE_PREFIX: queueConfig.shape.QUEUE_PREFIX,
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -1,7 +1,7 @@
-import { ApiKeysRepository, TenantsRepository } from '@datafactory/db';
+import { ApiKeysRepository, IdempotencyRepository, TenantsRepository } from '@datafactory/db';
 import { BasicServiceModule, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AdminController } from './admin/admin.controller';
 import { CreateTenantUseCase, IssueApiKeyUseCase, RevokeApiKeyUseCase } from './admin/admin.use-cases';
 import { ApiKeyCodec } from './auth/api-key.codec';
@@ -10,6 +10,9 @@ import { DocumentsController } from './documents/documents.controller';
 import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
 import { GatewayHealthController } from './health/gateway-health.controller';
 import { SearchController } from './search/search.controller';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { JobEventsStream } from './jobs/job-events.stream';
+import { JobsController } from './jobs/jobs.controller';
 import { UpstreamClients } from './upstream.clients';
 
 @Module({})
@@ -18,13 +21,15 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [BasicServiceModule.forRoot('gateway', config)],
-      controllers: [AdminController, DocumentsController, SearchController, GatewayHealthController],
+      controllers: [AdminController, DocumentsController, SearchController, JobsController, GatewayHealthController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: ApiKeyCodec, useValue: new ApiKeyCodec(config.API_KEY_PEPPER) },
         { provide: UpstreamClients, useValue: new UpstreamClients(config) },
-        ...repositoryProviders([TenantsRepository, ApiKeysRepository]),
+        ...repositoryProviders([TenantsRepository, ApiKeysRepository, IdempotencyRepository]),
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        JobEventsStream,
         CreateTenantUseCase,
         IssueApiKeyUseCase,
         RevokeApiKeyUseCase,

@@ -8,7 +8,9 @@ import {
   redisConfig,
   loadConfig,
   port,
+  queueConfig,
   runtimeConfig,
+  workerConfig,
 } from '@datafactory/config';
 import { z } from 'zod';
 
@@ -20,6 +22,8 @@ export const ingestConfigSchema = z
     ...internalConfig.shape,
     ...embeddingConfig.shape,
     ...chunkingConfig.shape,
+    ...queueConfig.shape,
+    ...workerConfig.shape,
     INGEST_PORT: port(8081),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   })

@@ -1,9 +1,15 @@
-import { DocumentsRepository, VectorIndexRepository } from '@datafactory/db';
+import { DocumentsRepository, JobsRepository, VectorIndexRepository } from '@datafactory/db';
+import { JobEventsNotifier } from '@datafactory/queue';
+import { Redis } from 'ioredis';
 import { BasicServiceModule, VectorIndexBootstrap, embeddingProvider, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DocumentsController } from './documents/documents.controller';
 import { UpsertDocumentUseCase } from './documents/upsert-document.use-case';
 import { INGEST_CONFIG, IngestConfig } from './ingest.config';
+import { BatchUpsertHandler } from './jobs/batch-upsert.handler';
+import { IndexRebuildHandler } from './jobs/index-rebuild.handler';
+import { IngestWorker } from './jobs/ingest.worker';
+import { JOB_HANDLERS } from './jobs/job-handler';
 
 @Module({})
 export class IngestModule {
@@ -15,9 +21,14 @@ export class IngestModule {
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
         embeddingProvider(config),
-        ...repositoryProviders([DocumentsRepository, VectorIndexRepository]),
+        ...repositoryProviders([DocumentsRepository, VectorIndexRepository, JobsRepository]),
         UpsertDocumentUseCase,
         VectorIndexBootstrap,
+        { provide: JobEventsNotifier, useFactory: (redis: Redis) => new JobEventsNotifier(redis, config.QUEUE_PREFIX), inject: [Redis] },
+        BatchUpsertHandler,
+        IndexRebuildHandler,
+        { provide: JOB_HANDLERS, useFactory: (...handlers: unknown[]) => handlers, inject: [BatchUpsertHandler, IndexRebuildHandler] },
+        IngestWorker,
       ],
     };
   }

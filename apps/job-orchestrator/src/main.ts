@@ -12,7 +12,8 @@ runService('job-orchestrator', async () => {
     port: config.JOB_ORCHESTRATOR_PORT,
     host: config.BIND_HOST,
     logLevel: config.LOG_LEVEL,
-    bodyLimitBytes: 1024 * 1024,
+    // The gateway enforces MAX_BODY_BYTES on what clients send; re-serialised bodies get headroom here.
+    bodyLimitBytes: config.MAX_BODY_BYTES * 2,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   });
 });

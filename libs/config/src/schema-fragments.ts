@@ -54,6 +54,8 @@ export const serviceUrlsConfig = z.object({
 });
 
 export const gatewayOnlyConfig = z.object({
+  IDEMPOTENCY_TTL_SECONDS: positiveInt(24 * 3600, 60, 30 * 24 * 3600),
+  SSE_HEARTBEAT_MS: positiveInt(15_000, 100, 300_000),
   GATEWAY_PORT: port(8080),
   ADMIN_TOKEN: secret('ADMIN_TOKEN'),
   API_KEY_PEPPER: secret('API_KEY_PEPPER'),
@@ -103,3 +105,20 @@ export const searchTuningConfig = z.object({
   SEARCH_HYBRID_CANDIDATES: positiveInt(100, 10, 1000),
 });
 
+
+export const queueConfig = z.object({
+  /** Key prefix of every BullMQ queue and pub/sub channel; separate deployments (and test runs) use their own. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"').default('df'),
+  JOB_MAX_ATTEMPTS: positiveInt(5, 1, 50),
+  /** Retry n waits RETRY_BASE_MS × RETRY_FACTOR^(n-1), ±20 % jitter: 1 s, 5 s, 25 s, 125 s by default. */
+  RETRY_BASE_MS: positiveInt(1_000, 1, 3_600_000),
+  RETRY_FACTOR: positiveInt(5, 1, 100),
+});
+
+export const workerConfig = z.object({
+  WORKER_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  WORKER_CONCURRENCY: positiveInt(2, 1, 64),
+  /** How long a worker's lock on a job lasts without renewal; a stopped worker loses the job after this. */
+  WORKER_LOCK_MS: positiveInt(30_000, 1_000, 600_000),
+  WORKER_STALLED_INTERVAL_MS: positiveInt(30_000, 1_000, 600_000),
+});

@@ -5,6 +5,8 @@ export const InternalHeader = {
   ApiKeyId: 'x-api-key-id',
   RequestId: 'x-request-id',
   TraceParent: 'traceparent',
+  /** `admin` when the gateway authenticated the operator's admin token (no tenant). */
+  Scope: 'x-scope',
+  IdempotencyKey: 'idempotency-key',
+  RequestHash: 'x-request-hash',
 } as const;
-
-export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';

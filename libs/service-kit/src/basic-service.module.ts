@@ -5,6 +5,7 @@ import { DatabaseModule } from './database.module';
 import { HEALTH_CHECKS, HealthController } from './health';
 import { INTERNAL_TOKEN, InternalAuthGuard } from './internal-auth.guard';
 import { createRedisClient, pingRedis } from './redis';
+import { evictionPolicyProblem } from '@datafactory/queue';
 
 export interface BasicServiceConfig {
   DATABASE_URL: string;
@@ -54,7 +55,11 @@ export class BasicServiceModule {
             pgvector: async () => {
               if (!(await db.pgvectorVersion())) throw new Error('the vector extension is not installed');
             },
-            redis: () => pingRedis(redis),
+            redis: async () => {
+              await pingRedis(redis);
+              const problem = await evictionPolicyProblem(redis);
+              if (problem) throw new Error(problem);
+            },
           }),
           inject: [DatabaseHealthRepository, Redis],
         },

@@ -11,3 +11,5 @@ export * from './zod-validation.pipe';
 export * from './embedding.provider';
 export * from './vector-index.bootstrap';
 export * from './basic-service.module';
+export * from './cursor';
+export * from './canonical-json';

@@ -35,3 +35,12 @@ export const Tenant = createParamDecorator((_data: unknown, context: ExecutionCo
   if (!UUID.test(id)) throw new AppError(ErrorCode.InvalidCredentials, 'internal endpoint: missing tenant');
   return asTenantId(id);
 });
+
+/** Tenant of an internal call, or null when the gateway authenticated the admin token (all tenants). */
+export const TenantOrAdmin = createParamDecorator((_data: unknown, context: ExecutionContext): TenantId | null => {
+  const req = context.switchToHttp().getRequest<Request>();
+  if (req.headers[InternalHeader.Scope] === 'admin' && !req.headers[InternalHeader.TenantId]) return null;
+  const id = String(req.headers[InternalHeader.TenantId] ?? '');
+  if (!UUID.test(id)) throw new AppError(ErrorCode.InvalidCredentials, 'internal endpoint: missing tenant');
+  return asTenantId(id);
+});

@@ -19,14 +19,19 @@ export class InternalHttpClient {
     private readonly timeoutMs: number,
   ) {}
 
-  async request<T = unknown>(method: string, path: string, opts: { tenantId?: TenantId; apiKeyId?: string; body?: unknown } = {}): Promise<InternalResponse<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    opts: { tenantId?: TenantId | null; apiKeyId?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<InternalResponse<T>> {
     const ctx = currentContext();
-    const headers: Record<string, string> = { [InternalHeader.Token]: this.token, accept: 'application/json' };
+    const headers: Record<string, string> = { ...opts.headers, [InternalHeader.Token]: this.token, accept: 'application/json' };
     if (ctx) {
       headers[InternalHeader.RequestId] = ctx.requestId;
       headers[InternalHeader.TraceParent] = traceparentOf(ctx);
     }
     if (opts.tenantId) headers[InternalHeader.TenantId] = opts.tenantId;
+    else if (opts.tenantId === null) headers[InternalHeader.Scope] = 'admin';
     if (opts.apiKeyId) headers[InternalHeader.ApiKeyId] = opts.apiKeyId;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
 

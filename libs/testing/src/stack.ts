@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
 
 export const SERVICES = ['ingest', 'search', 'job-orchestrator', 'governance', 'gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -65,6 +66,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     LOG_LEVEL: 'warn',
     DATABASE_URL: opts.databaseUrl,
     REDIS_URL: opts.redisUrl ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `dft-${randomBytes(4).toString('hex')}`,
     ADMIN_TOKEN: adminToken,
     API_KEY_PEPPER: randomBytes(24).toString('base64url'),
     INTERNAL_TOKEN: randomBytes(24).toString('base64url'),
@@ -123,6 +125,22 @@ export function tail(stack: RunningStack, svc: ServiceName, lines = 30): string 
     return readFileSync(join(stack.logDir, `${svc}.log`), 'utf8').split('\n').slice(-lines).join('\n');
   } catch {
     return '(no log)';
+  }
+}
+
+/** Deletes every Redis key under the stack's queue prefix. */
+export async function cleanRedis(stack: RunningStack): Promise<void> {
+  const redis = new Redis(stack.env['REDIS_URL'] as string, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${stack.env['QUEUE_PREFIX']}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
 

@@ -6,7 +6,7 @@ import type { Request } from 'express';
 export type Principal = { kind: 'admin' } | { kind: 'tenant'; tenantId: TenantId; keyId: string; role: ApiKeyRole };
 export type TenantPrincipal = Extract<Principal, { kind: 'tenant' }>;
 
-export type Access = { kind: 'admin' } | { kind: 'tenant'; role: ApiKeyRole };
+export type Access = { kind: 'admin' } | { kind: 'tenant'; role: ApiKeyRole } | { kind: 'tenant-or-admin'; role: ApiKeyRole };
 export const ACCESS = 'datafactory:access';
 
 /** No credentials needed (health, OpenAPI). */
@@ -18,6 +18,21 @@ export const RequireRole = (role: ApiKeyRole) => SetMetadata(ACCESS, { kind: 'te
 
 export interface AuthenticatedRequest extends Request {
   principal?: Principal;
+}
+
+/** A tenant API key with at least this role, or the admin token (which then sees every tenant). */
+export const RequireRoleOrAdmin = (role: ApiKeyRole) => SetMetadata(ACCESS, { kind: 'tenant-or-admin', role } satisfies Access);
+
+/** The authenticated principal (admin or tenant key) of the request. */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
+  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal) throw new Error('CurrentPrincipal used on a public route');
+  return principal;
+});
+
+/** Tenant id for a tenant key, null for the admin token (all tenants). */
+export function tenantScope(principal: Principal): TenantId | null {
+  return principal.kind === 'tenant' ? principal.tenantId : null;
 }
 
 /** The authenticated tenant key of the request (set by the auth guard). */

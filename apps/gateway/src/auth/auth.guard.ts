@@ -40,6 +40,7 @@ export class AuthGuard implements CanActivate {
       if (principal.kind !== 'admin') throw new AppError(ErrorCode.AdminTokenRequired, 'this endpoint needs the admin token (ADMIN_TOKEN), not a tenant API key');
       return true;
     }
+    if (principal.kind === 'admin' && access.kind === 'tenant-or-admin') return true;
     if (principal.kind !== 'tenant') {
       throw new AppError(ErrorCode.TenantKeyRequired, 'this endpoint acts on a tenant\'s data: use one of the tenant\'s API keys, not the admin token');
     }

@@ -16,10 +16,9 @@ import {
   UpsertDocumentResponse,
 } from '@datafactory/contracts';
 import { DocumentsRepository } from '@datafactory/db';
-import { InternalAuthGuard, Tenant, ZodValidationPipe } from '@datafactory/service-kit';
+import { InternalAuthGuard, Tenant, ZodValidationPipe, decodeCursor, encodeCursor } from '@datafactory/service-kit';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { toDocumentResponse, toDocumentSummary } from './document.mapper';
-import { decodeCursor, encodeCursor } from './list-cursor';
 import { UpsertDocumentUseCase } from './upsert-document.use-case';
 
 /** Internal document API; the gateway authenticates and forwards. */
@@ -39,10 +38,10 @@ export class DocumentsController {
 
   @Get()
   async list(@Tenant() tenantId: TenantId, @Query(new ZodValidationPipe(ListDocumentsQuerySchema, 'query')) query: ListDocumentsQuery): Promise<ListDocumentsResponse> {
-    const rows = await this.documents.list(tenantId, query.namespace ?? DEFAULT_NAMESPACE, query.limit, decodeCursor(query.cursor));
+    const rows = await this.documents.list(tenantId, query.namespace ?? DEFAULT_NAMESPACE, query.limit, decodeCursor(query.cursor, ['after'])?.after ?? null);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
-    return { items: page.map(toDocumentSummary), next_cursor: rows.length > query.limit && last ? encodeCursor(last.docId) : null };
+    return { items: page.map(toDocumentSummary), next_cursor: rows.length > query.limit && last ? encodeCursor({ after: last.docId }) : null };
   }
 
   @Get(':docId')

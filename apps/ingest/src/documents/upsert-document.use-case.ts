@@ -1,11 +1,10 @@
 import { Chunk, chunkText, sha256Hex } from '@datafactory/chunking';
 import { AppError, DEFAULT_NAMESPACE, ErrorCode, TenantId, UpsertDocumentRequest, UpsertDocumentResponse } from '@datafactory/contracts';
-import { DocumentsRepository, toVectorLiteral } from '@datafactory/db';
+import { DocumentsRepository, WriteHook, toVectorLiteral } from '@datafactory/db';
 import { EmbeddingError, EmbeddingProvider } from '@datafactory/embedding';
-import { EMBEDDING_PROVIDER } from '@datafactory/service-kit';
+import { EMBEDDING_PROVIDER, canonicalJson } from '@datafactory/service-kit';
 import { Inject, Injectable } from '@nestjs/common';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
-import { canonicalJson } from './canonical-json';
 
 /**
  * validate (done by the pipe) → hash → chunk → embed what the cache lacks → write in one transaction.
@@ -19,7 +18,11 @@ export class UpsertDocumentUseCase {
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
-  async execute(tenantId: TenantId, req: UpsertDocumentRequest): Promise<UpsertDocumentResponse> {
+  /**
+   * `force` rewrites chunks even for unchanged content (index rebuild); `hook` runs inside the write's
+   * transaction, or alone when nothing needs writing, exactly once per successful call.
+   */
+  async execute(tenantId: TenantId, req: UpsertDocumentRequest, opts: { force?: boolean; hook?: WriteHook } = {}): Promise<UpsertDocumentResponse> {
     const namespace = req.namespace ?? DEFAULT_NAMESPACE;
     const docHash = sha256Hex(req.text);
     const title = req.title ?? null;
@@ -37,7 +40,8 @@ export class UpsertDocumentUseCase {
     });
 
     const state = await this.documents.findState(tenantId, namespace, req.doc_id);
-    if (state?.status === 'active' && state.docHash === docHash && state.embeddingVersion === version && state.metaHash === metaHash) {
+    if (!opts.force && state?.status === 'active' && state.docHash === docHash && state.embeddingVersion === version && state.metaHash === metaHash) {
+      await opts.hook?.(this.documents.connection(), 'unchanged');
       return respond('unchanged', state.chunkCount);
     }
 
@@ -59,7 +63,8 @@ export class UpsertDocumentUseCase {
           tokenCount: chunks.reduce((sum, c) => sum + c.tokenCount, 0),
           chunks: chunks.map((c) => ({ ordinal: c.ordinal, text: c.text, hash: c.hash, tokenCount: c.tokenCount })),
           newEmbeddings,
-        });
+          ...(opts.force ? { force: true } : {}),
+        }, opts.hook);
         return respond(outcome.status, outcome.chunkCount);
       } catch (error) {
         if (attempt >= 2 || !(error instanceof Error) || !error.message.startsWith('chunk write incomplete')) throw error;

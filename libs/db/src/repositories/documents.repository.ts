@@ -55,6 +55,19 @@ export interface DocumentWrite {
   chunks: ChunkWrite[];
   /** Embeddings computed for this write (pgvector literals) that the cache does not hold yet. */
   newEmbeddings: Array<{ hash: string; vector: string }>;
+  /** Rewrite chunks even when the content is unchanged (index rebuild after a chunking change). */
+  force?: boolean;
+}
+
+/** Runs inside the write's transaction, before commit (e.g. a job marks its item done, fenced by its lease). */
+export type WriteHook = (tx: { query(sql: string, params?: unknown[]): Promise<unknown> }, status: WriteStatus) => Promise<void>;
+
+export interface DocumentForRebuild {
+  docId: string;
+  text: string;
+  title: string | null;
+  metadata: Record<string, unknown>;
+  subjectIds: string[];
 }
 
 export type WriteStatus = 'created' | 'updated' | 'unchanged';
@@ -110,6 +123,11 @@ function toRow(r: SummaryRecord): DocumentRow {
 export class DocumentsRepository {
   constructor(private readonly ds: DataSource) {}
 
+  /** For hooks that run outside a write transaction. */
+  connection(): { query(sql: string, params?: unknown[]): Promise<unknown> } {
+    return this.ds;
+  }
+
   async findState(tenantId: TenantId, namespace: string, docId: string): Promise<DocumentState | null> {
     const rows: Array<Record<string, unknown>> = await this.ds.query(
       `SELECT id, status, doc_hash, meta_hash, embedding_version, chunk_count, version
@@ -124,7 +142,7 @@ export class DocumentsRepository {
    * under a row lock, so concurrent upserts of the same document serialise and the same content is
    * never written twice.
    */
-  async write(tenantId: TenantId, w: DocumentWrite): Promise<WriteOutcome> {
+  async write(tenantId: TenantId, w: DocumentWrite, hook?: WriteHook): Promise<WriteOutcome> {
     return this.ds.transaction(async (em) => {
       if (w.newEmbeddings.length > 0) {
         await em.query(
@@ -147,6 +165,7 @@ export class DocumentsRepository {
       const created = inserted[0];
       if (created) {
         await this.insertChunks(em, tenantId, created.id, w);
+        await hook?.(em, 'created');
         return { status: 'created', chunkCount: w.chunks.length, version: created.version };
       }
 
@@ -156,9 +175,10 @@ export class DocumentsRepository {
         [tenantId, w.namespace, w.docId],
       );
       const current = this.toState(locked[0] as Record<string, unknown>);
-      const sameContent = current.status === 'active' && current.docHash === w.docHash && current.embeddingVersion === w.embeddingVersion;
+      const sameContent = !w.force && current.status === 'active' && current.docHash === w.docHash && current.embeddingVersion === w.embeddingVersion;
 
       if (sameContent && current.metaHash === w.metaHash) {
+        await hook?.(em, 'unchanged');
         return { status: 'unchanged', chunkCount: current.chunkCount, version: current.version };
       }
       if (sameContent) {
@@ -171,6 +191,7 @@ export class DocumentsRepository {
           [current.id, w.title, JSON.stringify(w.metadata), w.subjectIds, w.metaHash],
         );
         await em.query(`UPDATE chunks SET metadata = $2::jsonb WHERE document_id = $1`, [current.id, JSON.stringify(w.metadata)]);
+        await hook?.(em, 'updated');
         return { status: 'updated', chunkCount: current.chunkCount, version: updated[0]?.version ?? current.version + 1 };
       }
 
@@ -187,6 +208,7 @@ export class DocumentsRepository {
       );
       await em.query(`DELETE FROM chunks WHERE document_id = $1`, [current.id]);
       await this.insertChunks(em, tenantId, current.id, w);
+      await hook?.(em, revived ? 'created' : 'updated');
       return { status: revived ? 'created' : 'updated', chunkCount: w.chunks.length, version: updated[0]?.version ?? current.version + 1 };
     });
   }
@@ -237,6 +259,26 @@ export class DocumentsRepository {
       [tenantId, namespace, afterDocId, limit + 1],
     );
     return rows.map(toRow);
+  }
+
+  /** Active documents with their text, in doc_id order after `afterDocId` (index rebuild). */
+  async listForRebuild(tenantId: TenantId, namespace: string, afterDocId: string | null, limit: number): Promise<DocumentForRebuild[]> {
+    const rows: Array<{ doc_id: string; text: string; title: string | null; metadata: Record<string, unknown>; subject_ids: string[] }> = await this.ds.query(
+      `SELECT doc_id, text, title, metadata, subject_ids FROM documents
+        WHERE tenant_id = $1 AND namespace = $2 AND status = 'active' AND ($3::text IS NULL OR doc_id > $3)
+        ORDER BY doc_id LIMIT $4`,
+      [tenantId, namespace, afterDocId, limit],
+    );
+    return rows.map((r) => ({ docId: r.doc_id, text: r.text, title: r.title, metadata: r.metadata, subjectIds: r.subject_ids }));
+  }
+
+  /** Active documents of a namespace, optionally only those after `afterDocId` in doc_id order. */
+  async countActive(tenantId: TenantId, namespace: string, afterDocId: string | null = null): Promise<number> {
+    const rows: Array<{ n: number }> = await this.ds.query(
+      `SELECT count(*)::int AS n FROM documents WHERE tenant_id = $1 AND namespace = $2 AND status = 'active' AND ($3::text IS NULL OR doc_id > $3)`,
+      [tenantId, namespace, afterDocId],
+    );
+    return rows[0]?.n ?? 0;
   }
 
   /** Soft delete: document and chunks leave reads and search in the same transaction. */

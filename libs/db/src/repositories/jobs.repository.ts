@@ -365,6 +365,31 @@ export class JobsRepository {
     await this.ds.query(`UPDATE jobs SET updated_at = now() WHERE id = $1`, [jobId]);
   }
 
+  /** Jobs of a queue by status (all tenants when `tenantId` is null) and the age of the oldest queued one. */
+  async queueCounts(queue: string, tenantId: TenantId | null): Promise<{ queued: number; running: number; retrying: number; failed: number; oldestQueuedSeconds: number | null }> {
+    const rows: Array<{ queued: number; running: number; retrying: number; failed: number; oldest: number | null }> = await this.ds.query(
+      `SELECT count(*) FILTER (WHERE status = 'queued')::int AS queued, count(*) FILTER (WHERE status = 'running')::int AS running,
+              count(*) FILTER (WHERE status = 'retrying')::int AS retrying, count(*) FILTER (WHERE status = 'failed')::int AS failed,
+              extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'queued'))::float AS oldest
+         FROM jobs WHERE queue = $1 AND ($2::uuid IS NULL OR tenant_id = $2)`,
+      [queue, tenantId],
+    );
+    const r = rows[0];
+    return { queued: r?.queued ?? 0, running: r?.running ?? 0, retrying: r?.retrying ?? 0, failed: r?.failed ?? 0, oldestQueuedSeconds: r?.oldest ?? null };
+  }
+
+  /** Appends an event to a job outside of a transition (e.g. `queued` with its position), under the job's lock. */
+  async recordEvent(q: Queryable, jobId: string, type: JobEventType, data: Record<string, unknown>): Promise<number> {
+    await q.query(`SELECT 1 FROM jobs WHERE id = $1 FOR UPDATE`, [jobId]);
+    return this.appendEvent(q, jobId, type, data);
+  }
+
+  /** Throws when the lease is no longer this attempt's (used inside write transactions of handlers). */
+  async assertLease(q: Queryable, lease: Lease): Promise<void> {
+    const rows = (await q.query(`SELECT 1 FROM jobs WHERE id = $1 AND lease_token = $2 AND status = 'running' FOR SHARE`, [lease.job.id, lease.token])) as unknown[];
+    if (rows.length === 0) throw new JobLeaseLostError(lease.job.id);
+  }
+
   // ---- staged batch items -------------------------------------------------------------------------
 
   async pendingItems(jobId: string, afterOrdinal: number, limit: number): Promise<JobItem[]> {
@@ -400,6 +425,11 @@ export class JobsRepository {
       [jobId],
     );
     return { counts, failures: failures.map((f) => ({ doc_id: f.doc_id, code: f.error.code, message: f.error.message })) };
+  }
+
+  /** For settling items outside a document write (a document that failed validation). */
+  connection(): Queryable {
+    return this.ds;
   }
 
   /** Runs `fn` in a transaction (used by handlers that write documents and settle items together). */

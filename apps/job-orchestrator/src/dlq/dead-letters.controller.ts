@@ -1,0 +1,45 @@
+import {
+  JobResponse,
+  ListDeadLettersQuery,
+  ListDeadLettersQuerySchema,
+  ListDeadLettersResponse,
+  TenantId,
+  UuidParamSchema,
+} from '@datafactory/contracts';
+import { DeadLettersRepository, JobsRepository } from '@datafactory/db';
+import { InternalAuthGuard, TenantOrAdmin, ZodValidationPipe, decodeCursor, encodeCursor } from '@datafactory/service-kit';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { toDeadLetter, toJobResponse } from '../jobs/job.mapper';
+import { OutboxRelay } from '../relay/outbox-relay.service';
+
+/** Dead letters: tenant-scoped for tenant keys, every tenant's for the admin token. */
+@Controller('v1/dlq')
+@UseGuards(InternalAuthGuard)
+export class DeadLettersController {
+  constructor(
+    private readonly deadLetters: DeadLettersRepository,
+    private readonly jobs: JobsRepository,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  @Get()
+  async list(@TenantOrAdmin() tenantId: TenantId | null, @Query(new ZodValidationPipe(ListDeadLettersQuerySchema, 'query')) query: ListDeadLettersQuery): Promise<ListDeadLettersResponse> {
+    const before = decodeCursor(query.cursor, ['created_at', 'job_id']);
+    const rows = await this.deadLetters.list(tenantId, query.limit, before ? { createdAt: before.created_at, jobId: before.job_id } : undefined);
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toDeadLetter),
+      next_cursor: rows.length > query.limit && last ? encodeCursor({ created_at: last.createdAt.toISOString(), job_id: last.jobId }) : null,
+    };
+  }
+
+  /** Puts the job back on its queue with a fresh set of attempts; it keeps its id and its finished items. */
+  @Post(':jobId/replay')
+  @HttpCode(202)
+  async replay(@TenantOrAdmin() tenantId: TenantId | null, @Param('jobId', new ZodValidationPipe(UuidParamSchema, 'job_id')) jobId: string): Promise<JobResponse> {
+    const job = await this.jobs.replay(tenantId, jobId);
+    this.relay.kick();
+    return toJobResponse(job);
+  }
+}

@@ -1,0 +1,52 @@
+import { JobMessage, QueueName, QueueStatsResponse, TenantId } from '@datafactory/contracts';
+import { DeadLettersRepository, JobsRepository } from '@datafactory/db';
+import { Inject, Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { INGEST_QUEUE } from './queue.providers';
+
+/**
+ * Queue statistics. The admin token sees the queue as Redis holds it; a tenant sees its own jobs only
+ * (counted from Postgres), so no tenant learns about another's activity.
+ */
+@Injectable()
+export class QueueStatsUseCase {
+  constructor(
+    @Inject(INGEST_QUEUE) private readonly queue: Queue<JobMessage>,
+    private readonly deadLetters: DeadLettersRepository,
+    private readonly jobs: JobsRepository,
+  ) {}
+
+  async execute(tenantId: TenantId | null): Promise<QueueStatsResponse> {
+    const name = QueueName.Ingest;
+    const [deadLettered, pg] = await Promise.all([this.deadLetters.count(tenantId, name), this.jobs.queueCounts(name, tenantId)]);
+    if (tenantId) {
+      return {
+        queues: [
+          {
+            queue: name,
+            waiting: pg.queued,
+            active: pg.running,
+            delayed: pg.retrying,
+            failed: pg.failed,
+            dead_lettered: deadLettered,
+            oldest_waiting_age_seconds: pg.oldestQueuedSeconds,
+          },
+        ],
+      };
+    }
+    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+    return {
+      queues: [
+        {
+          queue: name,
+          waiting: (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0),
+          active: counts['active'] ?? 0,
+          delayed: counts['delayed'] ?? 0,
+          failed: counts['failed'] ?? 0,
+          dead_lettered: deadLettered,
+          oldest_waiting_age_seconds: pg.oldestQueuedSeconds,
+        },
+      ],
+    };
+  }
+}

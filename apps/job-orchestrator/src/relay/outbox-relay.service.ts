@@ -1,0 +1,100 @@
+import { JobMessage, JobPriority } from '@datafactory/contracts';
+import { JobsRepository, OutboxMessage, OutboxRepository } from '@datafactory/db';
+import { JobEventsNotifier, jobOptions } from '@datafactory/queue';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { JobOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../job-orchestrator.config';
+import { INGEST_QUEUE } from '../jobs/queue.providers';
+
+const QUEUE_ADD_TIMEOUT_MS = 5_000;
+
+/**
+ * Publishes outbox rows to BullMQ. Polls, and is kicked right after a job is accepted. A row is marked
+ * published only after the queue took the message; a crash in between publishes it again, which the
+ * deterministic queue job id turns into a no-op.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('outbox-relay');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly jobs: JobsRepository,
+    private readonly notifier: JobEventsNotifier,
+    @Inject(INGEST_QUEUE) private readonly queue: Queue<JobMessage>,
+    @Inject(ORCHESTRATOR_CONFIG) private readonly config: JobOrchestratorConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.OUTBOX_RELAY_ENABLED) {
+      this.logger.warn('outbox relay disabled (OUTBOX_RELAY_ENABLED=false): accepted jobs wait for a relay elsewhere');
+      return;
+    }
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Publish now rather than at the next poll. */
+  kick(): void {
+    if (!this.config.OUTBOX_RELAY_ENABLED || this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.drain().finally(() => {
+        this.running = undefined;
+        const again = this.again;
+        this.again = false;
+        this.schedule(again ? 0 : this.config.OUTBOX_POLL_MS);
+      });
+    }, delayMs);
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (!this.stopped && (await this.outbox.publishPending(100, (messages) => this.publish(messages))) > 0) {
+        // keep going while there is a backlog
+      }
+    } catch (error) {
+      this.logger.warn(`publishing failed, will retry: ${(error as Error).message}`);
+    }
+  }
+
+  private async publish(messages: OutboxMessage[]): Promise<void> {
+    for (const m of messages) {
+      if (m.status !== 'queued') continue; // cancelled before it was published
+      const message: JobMessage = { jobId: m.jobId, tenantId: m.tenantId, type: m.type, generation: m.generation, ...(m.traceContext ? { traceparent: m.traceContext } : {}) };
+      const position = await this.waitingCount();
+      await this.jobs.transaction((em) => this.jobs.recordEvent(em, m.jobId, 'queued', { position, generation: m.generation }));
+      await withTimeout(this.queue.add(m.type, message, jobOptions(message, m.priority as JobPriority, m.maxAttempts)), QUEUE_ADD_TIMEOUT_MS, 'queue.add');
+      await this.notifier.notify(m.jobId);
+    }
+  }
+
+  private async waitingCount(): Promise<number> {
+    const counts = await withTimeout(this.queue.getJobCounts('waiting', 'prioritized'), QUEUE_ADD_TIMEOUT_MS, 'getJobCounts');
+    return (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0) + 1;
+  }
+}
+
+export async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,18 @@
+import { AppError, ErrorCode } from '@datafactory/contracts';
+
+/** Opaque keyset cursor: the last row's sort key, base64url-encoded JSON. */
+export function encodeCursor(key: Record<string, string>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/** The sort key of a cursor made by {@link encodeCursor}, or null without a cursor; 400 when it is not one. */
+export function decodeCursor<K extends string>(cursor: string | undefined, keys: readonly K[]): Record<K, string> | null {
+  if (!cursor) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (keys.every((k) => typeof parsed[k] === 'string' && (parsed[k] as string).length > 0)) return parsed as Record<K, string>;
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError(ErrorCode.InvalidRequest, 'invalid cursor: pass the next_cursor value of the previous page unchanged');
+}

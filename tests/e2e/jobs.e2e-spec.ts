@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { adminToken, call, createTenant, expectError, gatewayUrl, TenantKeys } from './support/api';
+
+interface Job {
+  job_id: string;
+  type: string;
+  status: string;
+  progress: number;
+  total: number;
+  processed: number;
+  counts: { created: number; updated: number; unchanged: number; failed: number };
+  result: { counts: Job['counts']; failures: Array<{ doc_id: string; code: string; message: string }> } | null;
+  error: { code: string; message: string } | null;
+  attempts: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+const TERMINAL = ['completed', 'failed', 'cancelled', 'dead_lettered'];
+
+async function waitForJob(token: string, jobId: string, timeoutMs = 30_000): Promise<Job> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await call<Job>('GET', `/v1/jobs/${jobId}`, { token });
+    expect(res.status).toBe(200);
+    if (TERMINAL.includes(res.body.status)) return res.body;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${res.body.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface SseEvent {
+  id: number;
+  event: string;
+  data: { id: number; type: string; data: Record<string, unknown> };
+}
+
+/** Reads an SSE stream to its end (the server closes it after the terminal event). */
+async function readEvents(token: string, jobId: string, lastEventId?: number): Promise<{ events: SseEvent[]; heartbeats: number; status: number }> {
+  const res = await fetch(`${gatewayUrl()}/v1/jobs/${jobId}/events`, {
+    headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': String(lastEventId) } : {}) },
+    signal: AbortSignal.timeout(60_000),
+  });
+  if (res.status !== 200) return { events: [], heartbeats: 0, status: res.status };
+  const text = await res.text();
+  const events: SseEvent[] = [];
+  let heartbeats = 0;
+  for (const block of text.split('\n\n')) {
+    if (block.startsWith(': heartbeat')) heartbeats++;
+    const fields = Object.fromEntries(block.split('\n').filter((l) => /^(id|event|data): /.test(l)).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+    if (fields['data']) events.push({ id: Number(fields['id']), event: fields['event'] as string, data: JSON.parse(fields['data'] as string) });
+  }
+  return { events, heartbeats, status: res.status };
+}
+
+const docs = (n: number, prefix: string, text = (i: number) => `Document ${prefix}-${i} about topic ${i % 7}. ` + 'filler words '.repeat(40)) =>
+  Array.from({ length: n }, (_, i) => ({ doc_id: `${prefix}-${i}`, text: text(i), metadata: { i } }));
+
+describe('durable jobs', () => {
+  let t: TenantKeys;
+  let other: TenantKeys;
+
+  beforeAll(async () => {
+    [t, other] = await Promise.all([createTenant(), createTenant()]);
+  });
+
+  it('batch upsert: 202 with a job id, then completed with counts and the documents searchable', async () => {
+    const accepted = await call<{ job_id: string; status: string }>('POST', '/v1/docs/upsert/batch', { token: t.writer, body: { namespace: 'batch', documents: docs(30, 'b') } });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toEqual({ job_id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'queued' });
+    const job = await waitForJob(t.reader, accepted.body.job_id);
+    expect(job).toMatchObject({ type: 'batch_upsert', status: 'completed', progress: 100, total: 30, processed: 30, counts: { created: 30, updated: 0, unchanged: 0, failed: 0 }, error: null });
+    expect(job.result?.counts).toEqual(job.counts);
+    expect(job.started_at && job.finished_at).toBeTruthy();
+    const doc = await call('GET', '/v1/docs/b-7?namespace=batch', { token: t.reader });
+    expect(doc.status).toBe(200);
+
+    const again = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { token: t.writer, body: { namespace: 'batch', documents: docs(30, 'b').map((d, i) => (i < 5 ? { ...d, text: `${d.text} changed` } : d)) } });
+    const second = await waitForJob(t.reader, again.body.job_id);
+    expect(second.counts).toEqual({ created: 0, updated: 5, unchanged: 25, failed: 0 });
+  });
+
+  it('streams events over SSE: queued, started, progress, completed; Last-Event-ID resumes without gaps', async () => {
+    const accepted = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { token: t.writer, body: { namespace: 'sse', documents: docs(20, 's') } });
+    const { events } = await readEvents(t.reader, accepted.body.job_id);
+    const types = events.map((e) => e.event);
+    expect(types[0]).toBe('queued');
+    expect(types).toContain('started');
+    expect(types[types.length - 1]).toBe('completed');
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+    expect(events[0]!.data.data['position']).toEqual(expect.any(Number));
+
+    const resumed = await readEvents(t.reader, accepted.body.job_id, 2);
+    expect(resumed.events.map((e) => e.id)).toEqual(events.slice(2).map((e) => e.id));
+
+    expect((await readEvents(other.reader, accepted.body.job_id)).status).toBe(404);
+  });
+
+  it('lists jobs with filters and a cursor, and isolates tenants', async () => {
+    const res = await call<{ items: Job[]; next_cursor: string | null }>('GET', '/v1/jobs?limit=1&status=completed', { token: t.reader });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(1);
+    expect(res.body.next_cursor).toEqual(expect.any(String));
+    const page2 = await call<{ items: Job[] }>('GET', `/v1/jobs?limit=1&status=completed&cursor=${res.body.next_cursor}`, { token: t.reader });
+    expect(page2.body.items[0]!.job_id).not.toBe(res.body.items[0]!.job_id);
+    expect((await call<{ items: Job[] }>('GET', '/v1/jobs', { token: other.reader })).body.items).toEqual([]);
+    expectError(await call('GET', `/v1/jobs/${res.body.items[0]!.job_id}`, { token: other.reader }), 404, 'job_not_found');
+    expectError(await call('GET', '/v1/jobs?status=sleeping', { token: t.reader }), 400, 'invalid_request');
+  });
+
+  it('reports per-document failures with codes without failing the job', async () => {
+    const accepted = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', {
+      token: t.writer,
+      body: { namespace: 'partial', documents: [{ doc_id: 'ok', text: 'fine' }, { doc_id: 'dup', text: 'one' }] },
+    });
+    const job = await waitForJob(t.reader, accepted.body.job_id);
+    expect(job.status).toBe('completed');
+  });
+
+  it('rejects invalid batches: empty, duplicate doc ids, too many documents, bad items; readers cannot submit', async () => {
+    const post = (body: unknown, token = t.writer) => call('POST', '/v1/docs/upsert/batch', { token, body });
+    expectError(await post({ documents: [] }), 400, 'invalid_request');
+    expectError(await post({ documents: [{ doc_id: 'a', text: 'x' }, { doc_id: 'a', text: 'y' }] }), 400, 'invalid_request');
+    expectError(await post({ documents: docs(1001, 'big', () => 'x') }), 413, 'batch_too_large');
+    const bad = await post({ documents: [{ doc_id: 'a', text: 'x' }, { doc_id: 'b' }] });
+    expectError(bad, 400, 'invalid_request');
+    expect(JSON.stringify(bad.body)).toContain('documents.1.text');
+    expectError(await post({ documents: [{ doc_id: 'a', text: 'x' }] }, t.reader), 403, 'insufficient_role');
+  });
+
+  it('cancels a running job within seconds, keeping what it finished', async () => {
+    const accepted = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { token: t.writer, body: { namespace: 'cancel', documents: docs(400, 'c') } });
+    const id = accepted.body.job_id;
+    for (let i = 0; i < 200; i++) {
+      const job = await call<Job>('GET', `/v1/jobs/${id}`, { token: t.reader });
+      if (job.body.status === 'running' && job.body.processed > 0) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const cancel = await call<Job>('POST', `/v1/jobs/${id}/cancel`, { token: t.writer });
+    expect(cancel.status).toBe(200);
+    const job = await waitForJob(t.reader, id, 10_000);
+    expect(job.status).toBe('cancelled');
+    expect(job.processed).toBeGreaterThan(0);
+    expect(job.processed).toBeLessThan(400);
+    const stats = await call<{ documents: number }>('GET', '/v1/index/stats?namespace=cancel', { token: t.reader });
+    expect(stats.body.documents).toBe(job.counts.created);
+    expectError(await call('POST', `/v1/jobs/${id}/cancel`, { token: t.writer }), 409, 'job_not_cancellable');
+  });
+
+  it('index rebuild re-chunks and re-embeds a namespace as a job', async () => {
+    const batch = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { token: t.writer, body: { namespace: 'rebuild', documents: docs(12, 'r') } });
+    await waitForJob(t.reader, batch.body.job_id);
+    const accepted = await call<{ job_id: string; status: string }>('POST', '/v1/index/rebuild', { token: t.writer, body: { namespace: 'rebuild' } });
+    expect(accepted.status).toBe(202);
+    const job = await waitForJob(t.reader, accepted.body.job_id);
+    expect(job).toMatchObject({ type: 'index_rebuild', status: 'completed', total: 12, processed: 12, counts: { updated: 12 } });
+    const search = await call<{ results: unknown[] }>('POST', '/v1/search', { token: t.reader, body: { namespace: 'rebuild', query: 'topic', top_k: 5 } });
+    expect(search.body.results).toHaveLength(5);
+  });
+
+  it('Idempotency-Key: same key and body → the same job; different body → 422; other tenants unaffected', async () => {
+    const key = randomUUID();
+    const body = { namespace: 'idem', documents: docs(3, 'i') };
+    const first = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { token: t.writer, body, headers: { 'idempotency-key': key } });
+    const second = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { token: t.writer, body, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(202);
+    expect(second.body.job_id).toBe(first.body.job_id);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expectError(await call('POST', '/v1/docs/upsert/batch', { token: t.writer, body: { ...body, namespace: 'idem2' }, headers: { 'idempotency-key': key } }), 422, 'idempotency_key_reused');
+    const otherTenant = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { token: other.writer, body, headers: { 'idempotency-key': key } });
+    expect(otherTenant.body.job_id).not.toBe(first.body.job_id);
+
+    const upsertKey = randomUUID();
+    const u1 = await call('POST', '/v1/docs/upsert', { token: t.writer, body: { doc_id: 'idem-doc', text: 'v1' }, headers: { 'idempotency-key': upsertKey } });
+    const u2 = await call('POST', '/v1/docs/upsert', { token: t.writer, body: { doc_id: 'idem-doc', text: 'v1' }, headers: { 'idempotency-key': upsertKey } });
+    expect(u1.body).toMatchObject({ status: 'created' });
+    expect(u2.body).toEqual(u1.body);
+  });
+
+  it('50 concurrent identical requests with one Idempotency-Key create exactly one job', async () => {
+    const key = randomUUID();
+    const body = { namespace: 'idem-50', documents: docs(5, 'x') };
+    const responses = await Promise.all(Array.from({ length: 50 }, () => call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { token: t.writer, body, headers: { 'idempotency-key': key } })));
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
+    expect(new Set(responses.map((r) => r.body.job_id)).size).toBe(1);
+    const jobs = await call<{ items: Job[] }>('GET', '/v1/jobs?limit=100', { token: t.reader });
+    const mine = jobs.body.items.filter((j) => j.job_id === responses[0]!.body.job_id);
+    expect(mine).toHaveLength(1);
+  });
+
+  it('queue stats: tenant keys see their own jobs, the admin token the whole queue', async () => {
+    const mine = await call<{ queues: Array<Record<string, unknown>> }>('GET', '/v1/queue/stats', { token: t.reader });
+    expect(mine.status).toBe(200);
+    expect(mine.body.queues[0]).toEqual({ queue: 'ingest', waiting: expect.any(Number), active: expect.any(Number), delayed: expect.any(Number), failed: expect.any(Number), dead_lettered: 0, oldest_waiting_age_seconds: null });
+    const all = await call<{ queues: Array<Record<string, unknown>> }>('GET', '/v1/queue/stats', { token: adminToken() });
+    expect(all.status).toBe(200);
+    expect(all.body.queues[0]).toMatchObject({ queue: 'ingest' });
+    expect((await call<{ items: unknown[] }>('GET', '/v1/dlq', { token: t.reader })).body.items).toEqual([]);
+    expect((await call('GET', '/v1/dlq', { token: adminToken() })).status).toBe(200);
+    expectError(await call('POST', `/v1/dlq/${randomUUID()}/replay`, { token: t.writer }), 404, 'dead_letter_not_found');
+  });
+});
