@@ -1,5 +1,6 @@
-// One Jest run, three projects: unit (no I/O), integration (real Postgres + pgvector and Redis,
-// real migrations) and e2e (the five services running as processes, driven over HTTP).
+// One Jest run, four projects: unit (no I/O), integration (real Postgres + pgvector and Redis,
+// real migrations), e2e (the five services running as processes, driven over HTTP) and faults (crash
+// and outage scenarios against the services with their own Postgres and Redis).
 const { readFileSync } = require('node:fs');
 
 const tsconfig = JSON.parse(readFileSync(`${__dirname}/tsconfig.base.json`, 'utf8'));
@@ -44,7 +45,13 @@ module.exports = {
       testMatch: ['<rootDir>/tests/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/tests/setup/e2e.global-setup.ts',
       globalTeardown: '<rootDir>/tests/setup/e2e.global-teardown.ts',
-      testTimeout: 60000,
+      setupFilesAfterEnv: ['<rootDir>/tests/setup/e2e.timeout.ts'],
+    },
+    {
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/tests/faults/**/*.fault-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/setup/faults.timeout.ts'],
     },
   ],
 };

@@ -11,6 +11,8 @@ source "$here/lib/prepare.sh"
 log "type-checking (apps, libs, tests)"
 tsc -p tsconfig.json --noEmit
 log "linting"
+# @nx/enforce-module-boundaries reads the cached project graph; without one it silently skips.
+NX_DAEMON=false nx show projects >/dev/null
 eslint --max-warnings 0 .
 log "running the tests"
 export TZ=UTC

@@ -1,4 +1,6 @@
 import {
+  CHUNKING_FIELDS,
+  EMBEDDING_FIELDS,
   checkChunkingConfig,
   checkEmbeddingConfig,
   chunkingConfig,
@@ -10,6 +12,7 @@ import {
   port,
   queueConfig,
   runtimeConfig,
+  whenFieldsValid,
   workerConfig,
 } from '@datafactory/config';
 import { z } from 'zod';
@@ -27,10 +30,13 @@ export const ingestConfigSchema = z
     INGEST_PORT: port(8081),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   })
-  .superRefine((c, ctx) => {
-    checkEmbeddingConfig(c, ctx);
-    checkChunkingConfig(c, ctx);
-  });
+  .superRefine(
+    (c, ctx) => {
+      checkEmbeddingConfig(c, ctx);
+      checkChunkingConfig(c, ctx);
+    },
+    whenFieldsValid(...EMBEDDING_FIELDS, ...CHUNKING_FIELDS),
+  );
 
 export type IngestConfig = z.output<typeof ingestConfigSchema>;
 export const INGEST_CONFIG = Symbol('INGEST_CONFIG');

@@ -1,4 +1,5 @@
 import {
+  EMBEDDING_FIELDS,
   checkEmbeddingConfig,
   databaseConfig,
   embeddingConfig,
@@ -8,6 +9,7 @@ import {
   port,
   runtimeConfig,
   searchTuningConfig,
+  whenFieldsValid,
 } from '@datafactory/config';
 import { z } from 'zod';
 
@@ -22,7 +24,7 @@ export const searchConfigSchema = z
     SEARCH_PORT: port(8082),
     QUERY_EMBEDDING_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   })
-  .superRefine(checkEmbeddingConfig);
+  .superRefine(checkEmbeddingConfig, whenFieldsValid(...EMBEDDING_FIELDS));
 
 export type SearchConfig = z.output<typeof searchConfigSchema>;
 export const SEARCH_CONFIG = Symbol('SEARCH_CONFIG');

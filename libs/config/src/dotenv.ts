@@ -40,8 +40,9 @@ function createFromExample(envFile: string): boolean {
   const text = readFileSync(example, 'utf8')
     .split('\n')
     .map((line) => {
-      const key = GENERATED_SECRETS.find((k) => line === `${k}=`);
-      return key ? `${key}=${randomBytes(32).toString('base64url')}` : line;
+      const cr = line.endsWith('\r') ? '\r' : '';
+      const key = GENERATED_SECRETS.find((k) => line.slice(0, line.length - cr.length) === `${k}=`);
+      return key ? `${key}=${randomBytes(32).toString('base64url')}${cr}` : line;
     })
     .join('\n');
   // Several services may start at once: write aside, then link into place, which fails if another won.

@@ -35,6 +35,8 @@ export const databaseConfig = z.object({
   ),
   DB_POOL_SIZE: positiveInt(10, 1, 200),
   DB_STATEMENT_TIMEOUT_MS: positiveInt(30_000, 100, 3_600_000),
+  /** The server ends a session idle inside a transaction this long, so a frozen process cannot hold locks forever. */
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveInt(15_000, 100, 3_600_000),
 });
 
 export const redisConfig = z.object({
@@ -73,6 +75,17 @@ export const embeddingConfig = z.object({
     EMBEDDING_TIMEOUT_MS: positiveInt(30_000, 100, 600_000),
     EMBEDDING_MAX_RETRIES: positiveInt(5, 0, 20),
 });
+
+/**
+ * Options for an app's cross-field `superRefine`: run it even when unrelated settings are invalid (so every
+ * problem is reported at once), but not when one of the fields it reads is itself invalid.
+ */
+export function whenFieldsValid(...fields: string[]): { when: (payload: { issues: Array<{ path?: PropertyKey[] }> }) => boolean } {
+  return { when: (payload) => !payload.issues.some((issue) => fields.includes(String(issue.path?.[0]))) };
+}
+
+export const EMBEDDING_FIELDS = ['EMBEDDING_PROVIDER', 'EMBEDDING_BASE_URL', 'EMBEDDING_MODEL', 'EMBEDDING_DIMENSIONS'];
+export const CHUNKING_FIELDS = ['CHUNK_MAX_TOKENS', 'CHUNK_OVERLAP_TOKENS'];
 
 /** Cross-field rules of {@link embeddingConfig}; apps call it from their schema's superRefine. */
 export function checkEmbeddingConfig(c: z.output<typeof embeddingConfig>, ctx: z.RefinementCtx): void {

@@ -6,6 +6,8 @@ export interface DatabaseSettings {
   url: string;
   poolSize: number;
   statementTimeoutMs: number;
+  /** 0 = no limit (migrations). */
+  idleInTransactionTimeoutMs?: number;
   applicationName: string;
 }
 
@@ -24,6 +26,7 @@ export function createDataSource(settings: DatabaseSettings): DataSource {
     extra: {
       max: settings.poolSize,
       statement_timeout: settings.statementTimeoutMs,
+      idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs ?? 0,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
     },

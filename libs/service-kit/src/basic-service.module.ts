@@ -11,6 +11,7 @@ export interface BasicServiceConfig {
   DATABASE_URL: string;
   DB_POOL_SIZE: number;
   DB_STATEMENT_TIMEOUT_MS: number;
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: number;
   REDIS_URL: string;
   INTERNAL_TOKEN: string;
 }
@@ -39,6 +40,7 @@ export class BasicServiceModule {
           url: config.DATABASE_URL,
           poolSize: config.DB_POOL_SIZE,
           statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+          idleInTransactionTimeoutMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
           applicationName: `datafactory-${service}`,
         }),
       ],

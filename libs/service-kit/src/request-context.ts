@@ -21,7 +21,9 @@ export function requestIdFrom(header: string | undefined): string {
 /** W3C trace context: continue the caller's trace when its `traceparent` is valid, else start one. */
 export function traceFrom(traceparent: string | undefined): { traceId: string; spanId: string } {
   const match = traceparent ? TRACEPARENT.exec(traceparent) : null;
-  const traceId = match && match[1] !== '0'.repeat(32) ? (match[1] as string) : randomBytes(16).toString('hex');
+  // The spec makes all-zero trace and parent ids invalid: such a header starts a new trace.
+  const valid = match && match[1] !== '0'.repeat(32) && match[2] !== '0'.repeat(16);
+  const traceId = valid ? (match[1] as string) : randomBytes(16).toString('hex');
   return { traceId, spanId: randomBytes(8).toString('hex') };
 }
 

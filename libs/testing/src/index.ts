@@ -1,2 +1,4 @@
 export * from './stack';
 export * from './test-database';
+export * from './local-postgres';
+export * from './local-redis';

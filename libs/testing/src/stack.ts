@@ -80,21 +80,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const logDir = opts.logDir ?? join(repoRoot, 'tmp', 'test-logs', `stack-${Date.now()}`);
   mkdirSync(logDir, { recursive: true });
 
-  const pids = {} as Record<ServiceName, number>;
-  for (const svc of SERVICES) {
-    const log = createWriteStream(join(logDir, `${svc}.log`));
-    const child = spawn(process.execPath, [join(repoRoot, `dist/apps/${svc}/src/main.js`)], {
-      cwd: repoRoot,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    pids[svc] = child.pid as number;
-    children.set(child.pid as number, child);
-  }
-
-  const stack: RunningStack = { gatewayUrl: `http://127.0.0.1:${ports.gateway}`, adminToken, ports, env, logDir, pids };
+  const stack: RunningStack = { gatewayUrl: `http://127.0.0.1:${ports.gateway}`, adminToken, ports, env, logDir, pids: {} as Record<ServiceName, number> };
+  for (const svc of SERVICES) stack.pids[svc] = spawnService(stack, svc, svc, {});
   try {
     await Promise.all(SERVICES.map((svc) => waitReady(stack, svc)));
   } catch (error) {
@@ -104,23 +91,68 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   return stack;
 }
 
+function spawnService(stack: RunningStack, svc: ServiceName, logName: string, env: Record<string, string>): number {
+  const log = createWriteStream(join(stack.logDir, `${logName}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, [join(repoRoot, `dist/apps/${svc}/src/main.js`)], {
+    cwd: repoRoot,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...stack.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  children.set(child.pid as number, child);
+  return child.pid as number;
+}
+
+/** Sends a signal to a service (SIGKILL for a crash, SIGSTOP/SIGCONT to freeze it); waits for a kill to take effect. */
+export async function signalService(stack: RunningStack, svc: ServiceName, signal: NodeJS.Signals): Promise<void> {
+  await signalPid(stack.pids[svc], signal);
+}
+
+export async function signalPid(pid: number, signal: NodeJS.Signals): Promise<void> {
+  const child = children.get(pid);
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = signal === 'SIGKILL' || signal === 'SIGTERM' ? new Promise<void>((r) => child.once('exit', () => r())) : Promise.resolve();
+  child.kill(signal);
+  await exited;
+}
+
+/** Starts a service again (after a kill), optionally with different settings, and waits until it is ready. */
+export async function restartService(stack: RunningStack, svc: ServiceName, env: Record<string, string> = {}): Promise<void> {
+  await signalService(stack, svc, 'SIGKILL');
+  stack.pids[svc] = spawnService(stack, svc, svc, env);
+  await waitReady(stack, svc);
+}
+
+/** Starts one more instance of a service (e.g. a second ingest worker) on its own port; returns its pid. */
+export async function startExtraInstance(stack: RunningStack, svc: ServiceName, name: string, env: Record<string, string> = {}): Promise<number> {
+  const port = await freePort();
+  const pid = spawnService(stack, svc, name, { ...env, [PORT_VARIABLE[svc]]: String(port) });
+  await waitHealthy(port, pid, name, stack);
+  return pid;
+}
+
 async function waitReady(stack: RunningStack, svc: ServiceName, timeoutMs = 30_000): Promise<void> {
+  await waitHealthy(stack.ports[svc], stack.pids[svc], svc, stack, timeoutMs);
+}
+
+async function waitHealthy(port: number, pid: number, name: string, stack: RunningStack, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const child = children.get(stack.pids[svc]);
+  const child = children.get(pid);
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`${svc} exited with code ${child.exitCode}:\n${tail(stack, svc)}`);
+    if (child && child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}:\n${tail(stack, name)}`);
     try {
-      const res = await fetch(`http://127.0.0.1:${stack.ports[svc]}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+      const res = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(2_000) });
       if (res.ok) return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${svc} was not ready within ${timeoutMs} ms:\n${tail(stack, svc)}`);
+  throw new Error(`${name} was not ready within ${timeoutMs} ms:\n${tail(stack, name)}`);
 }
 
-export function tail(stack: RunningStack, svc: ServiceName, lines = 30): string {
+export function tail(stack: RunningStack, svc: string, lines = 30): string {
   try {
     return readFileSync(join(stack.logDir, `${svc}.log`), 'utf8').split('\n').slice(-lines).join('\n');
   } catch {
@@ -144,12 +176,12 @@ export async function cleanRedis(stack: RunningStack): Promise<void> {
   }
 }
 
-/** SIGTERM, then SIGKILL for whatever has not exited after 5 s. */
-export async function stopStack(stack: RunningStack): Promise<void> {
+/** SIGTERM, then SIGKILL for whatever has not exited after 5 s (extra instances included). */
+export async function stopStack(_stack: RunningStack): Promise<void> {
   await Promise.all(
-    SERVICES.map(async (svc) => {
-      const child = children.get(stack.pids[svc]);
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    [...children.values()].map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGCONT');
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);

@@ -18,9 +18,9 @@ export function testServerUrl(): string {
  * Creates a fresh database and applies the real migrations with the same command operators run
  * (`dist/libs/db/src/cli/migrate.js`, which creates the database too); returns its URL.
  */
-export async function createTestDatabase(prefix: string): Promise<string> {
+export async function createTestDatabase(prefix: string, serverUrl: string = testServerUrl()): Promise<string> {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const url = new URL(testServerUrl());
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const cli = join(repoRoot, 'dist/libs/db/src/cli/migrate.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first (npm test does)`);

@@ -83,10 +83,13 @@ export class UpsertDocumentUseCase {
       vectors = await this.embedder.embed(missing.map(([, text]) => text));
     } catch (error) {
       if (error instanceof EmbeddingError) {
-        throw new AppError(ErrorCode.EmbeddingFailed, `the embedding provider failed: ${error.message}`, {
-          details: { provider_code: error.code, retryable: error.retryable },
-          cause: error,
-        });
+        // The provider refused this input (e.g. too long for the model): retrying will not help.
+        const rejected = !error.retryable && error.status !== undefined && error.status >= 400 && error.status < 500 && ![401, 403, 404].includes(error.status);
+        throw new AppError(
+          rejected ? ErrorCode.EmbeddingRejected : ErrorCode.EmbeddingFailed,
+          rejected ? `the embedding provider rejected this document: ${error.message}` : `the embedding provider failed: ${error.message}`,
+          { details: { provider_code: error.code, retryable: error.retryable }, cause: error },
+        );
       }
       throw error;
     }

@@ -27,12 +27,28 @@ export const NonEmptyTextSchema = z
 
 const MAX_METADATA_BYTES = 32 * 1024;
 
+/** True when a real NUL character occurs in any key or string value, at any depth. */
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return !hasNoNul(value);
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => !hasNoNul(k) || containsNul(v));
+  return false;
+}
+
+/** Keys that JavaScript objects treat specially; refused rather than silently dropped. */
+export const MetadataKeySchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine(hasNoNul, 'metadata keys must not contain NUL')
+  .refine((k) => k !== '__proto__', 'the key "__proto__" is not allowed');
+
 export const MetadataSchema = z
-  .record(z.string().min(1).max(128).refine(hasNoNul, 'metadata keys must not contain NUL'), z.json())
+  .record(MetadataKeySchema, z.json())
   .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, {
     message: `metadata must serialise to at most ${MAX_METADATA_BYTES} bytes of JSON`,
   })
-  .refine((m) => !JSON.stringify(m).includes('\\u0000'), 'metadata must not contain NUL (\\u0000) characters')
+  .refine((m) => !containsNul(m), 'metadata must not contain NUL (\\u0000) characters')
   .describe('Free-form JSON object stored with the document and copied to its chunks for filtering');
 
 export const NamespaceQuerySchema = z.object({ namespace: NamespaceSchema.optional() });

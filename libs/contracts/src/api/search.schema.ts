@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { NamespaceSchema } from './common.schema';
+import { MetadataKeySchema, NamespaceSchema } from './common.schema';
 
 const FilterScalarSchema = z.union([z.string(), z.number(), z.boolean()]);
 export const MetadataFilterSchema = z
-  .record(z.string().min(1).max(128), z.union([FilterScalarSchema, z.array(FilterScalarSchema).min(1).max(100)]))
+  .record(MetadataKeySchema, z.union([FilterScalarSchema, z.array(FilterScalarSchema).min(1).max(100)]))
   .refine((f) => Object.keys(f).length <= 20, 'filter may name at most 20 metadata keys')
   .describe('Metadata equality filter: every key must match; an array value matches any of its elements');
 export type MetadataFilter = z.infer<typeof MetadataFilterSchema>;

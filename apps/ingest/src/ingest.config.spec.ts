@@ -1,0 +1,78 @@
+import { ConfigError } from '@datafactory/config';
+import { loadIngestConfig } from './ingest.config';
+
+const MINIMAL = { INTERNAL_TOKEN: 'i'.repeat(32) };
+
+function problems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadIngestConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).service).toBe('ingest');
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected loadIngestConfig to throw');
+}
+
+describe('loadIngestConfig', () => {
+  it('accepts a minimal environment and applies the defaults', () => {
+    const config = loadIngestConfig({ ...MINIMAL });
+    expect(config).toMatchObject({
+      INGEST_PORT: 8081,
+      EMBEDDING_PROVIDER: 'hash',
+      EMBEDDING_BATCH_SIZE: 64,
+      EMBEDDING_TIMEOUT_MS: 30_000,
+      EMBEDDING_MAX_RETRIES: 5,
+      CHUNK_MAX_TOKENS: 400,
+      CHUNK_OVERLAP_TOKENS: 60,
+      MAX_BODY_BYTES: 10 * 1024 * 1024,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/datafactory',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(config.EMBEDDING_BASE_URL).toBeUndefined();
+  });
+
+  it('treats the empty values of a fresh .env (EMBEDDING_BASE_URL= ...) as unset', () => {
+    const config = loadIngestConfig({ ...MINIMAL, EMBEDDING_BASE_URL: '', EMBEDDING_MODEL: '', EMBEDDING_DIMENSIONS: '', EMBEDDING_API_KEY: '' });
+    expect(config.EMBEDDING_DIMENSIONS).toBeUndefined();
+    expect(config.EMBEDDING_MODEL).toBeUndefined();
+  });
+
+  it('requires INTERNAL_TOKEN', () => {
+    expect(problems({})).toEqual([expect.stringMatching(/^INTERNAL_TOKEN: INTERNAL_TOKEN is required/)]);
+  });
+
+  it('runs the embedding and chunking cross-field rules', () => {
+    expect(problems({ ...MINIMAL, EMBEDDING_PROVIDER: 'openai', CHUNK_MAX_TOKENS: '100', CHUNK_OVERLAP_TOKENS: '50' })).toEqual([
+      'EMBEDDING_BASE_URL: is required when EMBEDDING_PROVIDER=openai',
+      'EMBEDDING_MODEL: is required when EMBEDDING_PROVIDER=openai',
+      expect.stringMatching(/^EMBEDDING_DIMENSIONS: is required/),
+      'CHUNK_OVERLAP_TOKENS: must be less than half of CHUNK_MAX_TOKENS',
+    ]);
+  });
+
+  it('accepts an openai configuration', () => {
+    const config = loadIngestConfig({
+      ...MINIMAL,
+      EMBEDDING_PROVIDER: 'openai',
+      EMBEDDING_BASE_URL: 'http://127.0.0.1:11434/v1',
+      EMBEDDING_MODEL: 'nomic-embed-text',
+      EMBEDDING_DIMENSIONS: '768',
+      INGEST_PORT: '18081',
+    });
+    expect(config).toMatchObject({ EMBEDDING_PROVIDER: 'openai', EMBEDDING_DIMENSIONS: 768, INGEST_PORT: 18081 });
+  });
+
+  it('rejects an out-of-range INGEST_PORT by name', () => {
+    expect(problems({ ...MINIMAL, INGEST_PORT: '65536' })).toEqual(['INGEST_PORT: must be a port number 1-65535']);
+  });
+
+  it('reports cross-field problems together with unrelated invalid settings', () => {
+    expect(problems({ ...MINIMAL, INTERNAL_TOKEN: 'short', EMBEDDING_PROVIDER: 'openai' })).toEqual([
+      'INTERNAL_TOKEN: must be at least 24 characters (generate one with: openssl rand -base64 32)',
+      'EMBEDDING_BASE_URL: is required when EMBEDDING_PROVIDER=openai',
+      'EMBEDDING_MODEL: is required when EMBEDDING_PROVIDER=openai',
+      'EMBEDDING_DIMENSIONS: is required when EMBEDDING_PROVIDER=openai (the vector index is built for a fixed dimension)',
+    ]);
+  });
+});

@@ -1,0 +1,58 @@
+import { Tiktoken } from 'js-tiktoken/lite';
+import cl100k_base from 'js-tiktoken/ranks/cl100k_base';
+import { cl100kTokenizer } from './tokenizer';
+
+let reference: Tiktoken | undefined;
+/** js-tiktoken without the long-run guard, as the reference for exact counts. */
+function rawEncode(text: string): number[] {
+  reference ??= new Tiktoken(cl100k_base);
+  return reference.encode(text, [], []);
+}
+
+describe('cl100kTokenizer', () => {
+  const tok = cl100kTokenizer();
+
+  it('is named after its encoding and shared', () => {
+    expect(tok.name).toBe('cl100k_base');
+    expect(cl100kTokenizer()).toBe(tok);
+  });
+
+  it('counts known strings like OpenAI cl100k_base', () => {
+    expect(tok.count('hello world')).toBe(2);
+    expect(tok.encode('hello world')).toEqual([15339, 1917]);
+    expect(tok.count('')).toBe(0);
+    expect(tok.count('The quick brown fox jumps over the lazy dog.')).toBe(10);
+  });
+
+  it('round-trips text, including multi-byte characters', () => {
+    const text = 'Ünïcödé — 日本語のテキスト 😀 and\n\tcode();';
+    expect(tok.decode(tok.encode(text))).toBe(text);
+  });
+
+  it('treats special-token strings in documents as plain text instead of throwing', () => {
+    const text = 'a document mentioning <|endoftext|> literally';
+    expect(() => tok.encode(text)).not.toThrow();
+    expect(tok.encode(text)).not.toContain(100257);
+    expect(tok.decode(tok.encode(text))).toBe(text);
+  });
+
+  it('stays fast on huge unbroken runs (quadratic in js-tiktoken) and still round-trips them', () => {
+    // Unguarded (plain js-tiktoken), the first of these alone takes about 20 s.
+    for (const run of ['abcdefghij'.repeat(2_000), '='.repeat(50_000), `x${' '.repeat(50_000)}y`, '日本語'.repeat(2_000), '😀'.repeat(5_000)]) {
+      const started = performance.now();
+      const tokens = tok.encode(run);
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(tok.decode(tokens)).toBe(run);
+      expect(tok.count(run)).toBe(tokens.length);
+    }
+  });
+
+  it('counts ordinary text exactly like cl100k_base, runs of up to 64 characters included', () => {
+    const word = 'Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherung'.slice(0, 64);
+    const text = `A sentence with a long word ${word} and ${'-'.repeat(64)} rules.\n\n${' '.repeat(60)}indented`;
+    expect(tok.encode(text)).toEqual(rawEncode(text));
+    expect(tok.encode(word)).toEqual(rawEncode(word));
+    const prose = 'Retrieval-augmented generation (RAG) pairs a retriever with a generator. '.repeat(50);
+    expect(tok.encode(prose)).toEqual(rawEncode(prose));
+  });
+});

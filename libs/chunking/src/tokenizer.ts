@@ -1,0 +1,86 @@
+import { Tiktoken } from 'js-tiktoken/lite';
+import cl100k_base from 'js-tiktoken/ranks/cl100k_base';
+
+/** The token arithmetic the chunker needs; injectable so tests and other models can supply their own. */
+export interface Tokenizer {
+  count(text: string): number;
+  encode(text: string): number[];
+  decode(tokens: number[]): string;
+  readonly name: string;
+}
+
+// Building the BPE tables takes ~200 ms, so it happens once, on first use, not at import time.
+let encoder: Tiktoken | undefined;
+function getEncoder(): Tiktoken {
+  encoder ??= new Tiktoken(cl100k_base);
+  return encoder;
+}
+
+// Documents may legitimately contain strings like "<|endoftext|>"; by default js-tiktoken throws on
+// them, so special tokens are neither allowed nor disallowed: they are encoded as ordinary text.
+const NO_SPECIAL: string[] = [];
+
+// js-tiktoken's byte-pair merge is quadratic (worse, in practice) in the length of a pre-token
+// piece, and an unbroken run of letters, symbols or whitespace is one piece: a 20 kB line of
+// "=====" or of base64-like letters takes minutes, so one hostile upload could stall an ingest
+// worker. Runs longer than MAX_RUN are therefore encoded in slices of MAX_RUN. Words never get
+// that long, so ordinary text still counts exactly as cl100k_base; a long run may count a token
+// or two more per slice, and decode(encode(text)) stays exactly text.
+const MAX_RUN = 64;
+const LONG_RUN = new RegExp(`\\p{L}{${MAX_RUN + 1},}|[^\\s\\p{L}\\p{N}]{${MAX_RUN + 1},}|\\s{${MAX_RUN + 1},}`, 'gu');
+
+function encodeBounded(text: string): number[] {
+  const encoder = getEncoder();
+  const plain = (part: string): number[] => encoder.encode(part, NO_SPECIAL, NO_SPECIAL);
+  if (text.length <= MAX_RUN) return plain(text);
+  let out: number[] | undefined;
+  let from = 0;
+  const append = (part: string): void => {
+    out ??= [];
+    // Not push(...tokens): spreading a large array overflows the call stack.
+    for (const token of plain(part)) out.push(token);
+  };
+  for (const match of text.matchAll(LONG_RUN)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    if (start > from) append(text.slice(from, start));
+    for (let at = start; at < end; ) {
+      let cut = Math.min(at + MAX_RUN, end);
+      if (cut < end && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
+      append(text.slice(at, cut));
+      at = cut;
+    }
+    from = end;
+  }
+  if (out === undefined) return plain(text);
+  if (from < text.length) append(text.slice(from));
+  return out;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+class Cl100kTokenizer implements Tokenizer {
+  readonly name = 'cl100k_base';
+
+  count(text: string): number {
+    return text.length === 0 ? 0 : this.encode(text).length;
+  }
+
+  encode(text: string): number[] {
+    return encodeBounded(text);
+  }
+
+  decode(tokens: number[]): string {
+    return getEncoder().decode(tokens);
+  }
+}
+
+let shared: Tokenizer | undefined;
+
+/** The cl100k_base tokenizer (OpenAI text-embedding-3-* / GPT-4). Stateless, so one instance is shared. */
+export function cl100kTokenizer(): Tokenizer {
+  shared ??= new Cl100kTokenizer();
+  return shared;
+}
