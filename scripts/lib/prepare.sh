@@ -10,9 +10,11 @@ cd "$root"
 
 # npm dependencies: install when missing or when package-lock.json changed since the last install.
 stamp="node_modules/.package-lock.json"
+# `npm install` honours package-lock.json like `npm ci`, but tolerates platform-specific optional packages
+# (other OSes' native binaries) that a registry mirror does not carry, where `npm ci` refuses the lock.
 if [[ ! -d node_modules || ! -f $stamp || package-lock.json -nt $stamp ]]; then
-  log "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  log "installing npm dependencies"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 # Node 24 LTS from node_modules/.bin (the `node` package) comes first, whatever the machine has.

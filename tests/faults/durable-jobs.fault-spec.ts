@@ -107,6 +107,26 @@ async function waitFor(jobId: string, predicate: (job: Job) => boolean, timeoutM
 const waitEnd = (jobId: string, timeoutMs = 120_000) => waitFor(jobId, (j) => TERMINAL.includes(j.status), timeoutMs, 'an end state');
 const waitProcessed = (jobId: string, n: number) => waitFor(jobId, (j) => j.status === 'running' && j.processed >= n, 60_000, `${n} processed documents`);
 
+interface SseRead {
+  events: Array<{ id: number; type: string; data: Record<string, unknown> }>;
+  heartbeats: number;
+}
+
+/** Reads a job's SSE stream until the server closes it after the terminal event. */
+async function readEvents(jobId: string): Promise<SseRead> {
+  const res = await fetch(`${stack.gatewayUrl}/v1/jobs/${jobId}/events`, { headers: { authorization: `Bearer ${writer}` }, signal: AbortSignal.timeout(120_000) });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const text = await res.text();
+  const read: SseRead = { events: [], heartbeats: 0 };
+  for (const block of text.split('\n\n')) {
+    if (block.startsWith(': heartbeat')) read.heartbeats++;
+    const data = block.split('\n').find((l) => l.startsWith('data: '));
+    if (data) read.events.push(JSON.parse(data.slice(6)) as SseRead['events'][number]);
+  }
+  return read;
+}
+
 /** Documents visible with fewer or more chunk rows than they claim: must never exist (one snapshot). */
 async function halfWritten(namespace: string): Promise<number> {
   const rows = await sql<{ n: number }>(
@@ -204,6 +224,7 @@ beforeAll(async () => {
       SHUTDOWN_TIMEOUT_MS: '5000',
       DB_POOL_SIZE: '5',
       DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '2000',
+      SSE_HEARTBEAT_MS: '500',
     },
   });
   const admin = { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' };
@@ -272,6 +293,43 @@ describe('durable jobs under faults', () => {
     expectClean(queuedRow, queuedJob);
   });
 
+  it('while Redis is down new jobs are refused with 503 queue_unavailable; readiness requires noeviction', async () => {
+    await redis.kill();
+    try {
+      const res = await api<{ error: { code: string; message: string } }>('POST', '/v1/docs/upsert/batch', { namespace: 'redis-down', documents: batch('down', 1) });
+      expect(res.status).toBe(503);
+      expect(res.body.error).toMatchObject({ code: 'queue_unavailable', message: expect.stringContaining('Redis') });
+    } finally {
+      await redis.restart({ wipe: false });
+    }
+    const client = new (await import('ioredis')).Redis(redis.url);
+    try {
+      await client.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      const health = await (await fetch(`${stack.gatewayUrl}/v1/health`)).json() as { status: string; checks: Record<string, { status: string; message?: string }> };
+      expect(health.status).toBe('unavailable');
+      expect(health.checks['redis']?.message).toContain('noeviction');
+    } finally {
+      await client.config('SET', 'maxmemory-policy', 'noeviction');
+      client.disconnect();
+    }
+    const jobId = await submit('redis-down', batch('down', 5));
+    expect((await waitEnd(jobId)).status).toBe('completed');
+  });
+
+  it('SIGTERM on a worker mid-batch hands the job back; another start finishes it exactly once', async () => {
+    const docs = batch('sigterm', 300);
+    const jobId = await submit('sigterm', docs);
+    await waitProcessed(jobId, 30);
+    await signalService(stack, 'ingest', 'SIGTERM');
+    const handedBack = await sql<{ data: { reason?: string } }>(`SELECT data FROM job_events WHERE job_id = $1 AND type = 'queued' ORDER BY seq DESC LIMIT 1`, [jobId]);
+    expect(handedBack[0]?.data.reason).toContain('handed back');
+    const t0 = Date.now();
+    await restartService(stack, 'ingest');
+    const job = await waitEnd(jobId);
+    const row = await audit('SIGTERM worker mid-batch (hand back)', 'sigterm', docs.map((d) => d.doc_id), job, Date.now() - t0);
+    expectClean(row, job);
+  });
+
   it('stop Postgres (immediate) mid-batch and start it again: the job completes; no half-written document is ever visible', async () => {
     const docs = batch('pg-stop', 300);
     const jobId = await submit('pg-stop', docs);
@@ -318,6 +376,7 @@ describe('durable jobs under faults', () => {
   it('a poison document is dead-lettered after its retries while other jobs keep flowing; a rejected document fails alone', async () => {
     const poisonDocs = [...batch('poison', 2), { doc_id: 'poison-pill', text: 'this one contains POISON-PILL and always breaks the model' }];
     const poisonJob = await submit('poison', poisonDocs);
+    const stream = readEvents(poisonJob);
     const others = await Promise.all([0, 1, 2].map((i) => submit(`flowing-${i}`, batch(`flowing-${i}`, 15))));
     const rejectJob = await submit('reject', [...batch('reject', 3), { doc_id: 'too-long', text: 'REJECT-ME please' }]);
 
@@ -340,8 +399,24 @@ describe('durable jobs under faults', () => {
       expect(e.data.delay_ms).toBeLessThanOrEqual(1.2 * 500 * 2 ** i);
     });
     expect(events[events.length - 1]?.type).toBe('dead_lettered');
+
+    // The live stream saw the same history: queued with a position, retrying with attempt and delay, heartbeats while
+    // waiting out the backoff, one terminal event, contiguous ids.
+    const live = await stream;
+    expect(live.events.map((e) => e.type)).toEqual(events.map((e) => e.type));
+    expect(live.events.map((e) => e.id)).toEqual(live.events.map((_, i) => i + 1));
+    expect(live.events[0]?.data).toMatchObject({ position: expect.any(Number) });
+    expect(live.events.filter((e) => e.type === 'retrying')[0]?.data).toMatchObject({ attempt: 1, next_attempt: 2, delay_ms: expect.any(Number) });
+    expect(live.heartbeats).toBeGreaterThan(0);
     const dlq = await api<{ items: Array<{ job_id: string; error: { code: string; class?: string }; attempts: number }> }>('GET', '/v1/dlq');
     expect(dlq.body.items.find((d) => d.job_id === poisonJob)).toMatchObject({ error: { code: 'embedding_failed', class: 'embedding_failed' }, attempts: 5 });
+    // A replay runs it again with a fresh set of attempts (and, still poisoned, dead-letters it again).
+    const replay = await api<{ status: string }>('POST', `/v1/dlq/${poisonJob}/replay`);
+    expect(replay.status).toBe(202);
+    expect(replay.body.status).toBe('queued');
+    expect((await api<{ items: Array<{ job_id: string }> }>('GET', '/v1/dlq')).body.items.map((d) => d.job_id)).not.toContain(poisonJob);
+    const again = await waitFor(poisonJob, (j) => j.status === 'dead_lettered' && j.attempts >= 10, 90_000, 'a second dead letter');
+    expect(again.counts.created).toBe(2);
     report.push({ scenario: 'poison document → dead letter', submitted: poisonDocs.length, completed: 0, lost: 0, duplicate_documents: 0, duplicate_chunks: 0, time_to_recover_ms: null, notes: `dead_lettered after ${dead.attempts} attempts` });
 
     const rejected = await waitEnd(rejectJob);
@@ -360,6 +435,15 @@ describe('durable jobs under faults', () => {
     const jobs = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE tenant_id = $1 AND namespace = 'idem'`, [tenantId]);
     expect(jobs[0]?.n).toBe(1);
     const job = await waitEnd([...ids][0] as string);
+    // The queue message carries ids, never document text.
+    const client = new (await import('ioredis')).Redis(redis.url);
+    try {
+      const data = await client.hget(`${stack.env['QUEUE_PREFIX']}:ingest:${job.job_id}.g0`, 'data');
+      expect(Object.keys(JSON.parse(data as string)).sort()).toEqual(['generation', 'jobId', 'tenantId', 'traceparent', 'type']);
+      expect(data).not.toContain('resilient systems');
+    } finally {
+      client.disconnect();
+    }
     const row = await audit('50 concurrent requests, one Idempotency-Key', 'idem', docs.map((d) => d.doc_id), job, null, `${ids.size} job(s) created`);
     expectClean(row, job);
   });

@@ -2,7 +2,7 @@ import { AppError, JOB_TYPES, JobError, JobMessage, QueueName, asTenantId } from
 import { JobLeaseLostError, JobsRepository, Lease } from '@datafactory/db';
 import { JobEventsNotifier, RetryPolicy, createBullConnection, retryDelayMs } from '@datafactory/queue';
 import { StartupError, runWithContext, traceFrom } from '@datafactory/service-kit';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 import { HandlerOutcome, JOB_HANDLERS, JobContext, JobHandler } from './job-handler';
@@ -29,7 +29,7 @@ class RetryableJobError extends Error {
  * dead-lettered after the last attempt, cancelled, or handed back at shutdown — is a job transition.
  */
 @Injectable()
-export class IngestWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class IngestWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ingest-worker');
   private worker: Worker<JobMessage> | undefined;
   private shuttingDown = false;
@@ -70,8 +70,11 @@ export class IngestWorker implements OnApplicationBootstrap, OnApplicationShutdo
     this.worker.on('error', (error) => this.logger.warn(`queue connection: ${error.message}`));
   }
 
-  /** SIGTERM: stop taking jobs, let active ones hand back between documents, then close. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * SIGTERM: stop taking jobs, let active ones hand back between documents, then close — before the
+   * database pool and Redis clients are closed in onApplicationShutdown.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
     await this.worker?.close();
   }

@@ -1,7 +1,7 @@
 import { JobMessage, JobPriority } from '@datafactory/contracts';
 import { JobsRepository, OutboxMessage, OutboxRepository } from '@datafactory/db';
 import { JobEventsNotifier, jobOptions } from '@datafactory/queue';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { JobOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../job-orchestrator.config';
 import { INGEST_QUEUE } from '../jobs/queue.providers';
@@ -14,7 +14,7 @@ const QUEUE_ADD_TIMEOUT_MS = 5_000;
  * deterministic queue job id turns into a no-op.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('outbox-relay');
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -37,7 +37,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.schedule(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;

@@ -1,7 +1,7 @@
 import { JobMessage, JobPriority, queueJobId } from '@datafactory/contracts';
 import { JobRow, JobsRepository } from '@datafactory/db';
 import { jobOptions } from '@datafactory/queue';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { JobOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../job-orchestrator.config';
 import { INGEST_QUEUE } from '../jobs/queue.providers';
@@ -11,7 +11,7 @@ import { INGEST_QUEUE } from '../jobs/queue.providers';
  * queue no longer holds (Redis restarted empty, a failed publish, a lost delayed retry) are put back.
  */
 @Injectable()
-export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('reconciler');
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
@@ -29,7 +29,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     }, this.config.RECONCILE_INTERVAL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }
