@@ -48,6 +48,17 @@ export function installHttpBasics(app: NestExpressApplication, bodyLimitBytes: n
   app.useGlobalFilters(new AllExceptionsFilter());
 }
 
+/**
+ * Nest's logger, minus Nest's own report of a start-up failure ("ExceptionHandler"): runService reports it
+ * once, as one actionable line for a StartupError (or with the stack for anything else).
+ */
+class ServiceLogger extends ConsoleLogger {
+  override error(message: unknown, ...rest: unknown[]): void {
+    if (rest[rest.length - 1] === 'ExceptionHandler') return;
+    super.error(message, ...rest);
+  }
+}
+
 /** Thrown during start-up for a problem an operator must fix (not a bug): printed without a stack. */
 export class StartupError extends Error {
   override name = 'StartupError';
@@ -74,7 +85,7 @@ export function runService(name: string, start: () => Promise<unknown>): void {
 
 /** Creates the Nest app with the shared HTTP basics and starts listening. */
 export async function startHttpService(module: unknown, options: ServiceOptions): Promise<NestExpressApplication> {
-  const logger = new ConsoleLogger({ prefix: options.name, json: process.env['NODE_ENV'] === 'production', logLevels: nestLevels(options.logLevel) });
+  const logger = new ServiceLogger({ prefix: options.name, json: process.env['NODE_ENV'] === 'production', logLevels: nestLevels(options.logLevel) });
   const app = await NestFactory.create<NestExpressApplication>(module as never, { bodyParser: false, logger, abortOnError: false });
   installHttpBasics(app, options.bodyLimitBytes);
   app.enableShutdownHooks();

@@ -42,9 +42,16 @@ export class DatabaseModule {
           await ds.destroy();
           throw new StartupError(`database schema is not up to date (pending: ${pending.join(', ')}); run: npm run db:migrate`);
         }
-        if (!(await new DatabaseHealthRepository(ds).pgvectorVersion())) {
+        const pgvector = await new DatabaseHealthRepository(ds).pgvectorVersion();
+        if (!pgvector) {
           await ds.destroy();
           throw new StartupError('the pgvector extension is not installed in the database; run: npm run db:migrate');
+        }
+        const [major = 0, minor = 0] = pgvector.split('.').map(Number);
+        if (major === 0 && minor < 8) {
+          await ds.destroy();
+          // Filtered vector search relies on iterative index scans (pgvector 0.8).
+          throw new StartupError(`pgvector ${pgvector} is installed; 0.8.0 or newer is required (ALTER EXTENSION vector UPDATE after upgrading the package)`);
         }
         return ds;
       },
