@@ -280,14 +280,18 @@ export class JobsRepository {
   ): Promise<number> {
     return this.ds.transaction(async (em) => {
       const terminal = isTerminal(to);
+      // A batch's counts come from its settled items, so every end state reports them exactly.
+      const items = lease.job.type === 'batch_upsert' ? await this.itemCounts(em, lease.job.id) : null;
       const rows = await returningRows<{ id: string; attempts: number; queue: string; tenant_id: string }>(
         em,
         `UPDATE jobs SET status = $3, result = coalesce($4::jsonb, result), error = $5::jsonb, updated_at = now(),
                 progress = CASE WHEN $3 = 'completed' THEN 100 ELSE progress END,
+                processed = coalesce($8, processed), counts = coalesce($9::jsonb, counts),
                 finished_at = CASE WHEN $6 THEN now() ELSE NULL END,
                 lease_token = CASE WHEN $6 OR $3 = 'queued' THEN NULL ELSE lease_token END
           WHERE id = $1 AND lease_token = $2 AND status = ANY($7::text[]) RETURNING id, attempts, queue, tenant_id`,
-        [lease.job.id, lease.token, to, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ? JSON.stringify(outcome.error) : null, terminal, allowedFrom(to)],
+        [lease.job.id, lease.token, to, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ? JSON.stringify(outcome.error) : null, terminal,
+          allowedFrom(to), items?.processed ?? null, items ? JSON.stringify(items.counts) : null],
       );
       const row = rows[0];
       if (!row) throw new JobLeaseLostError(lease.job.id);
