@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError } from '@datafactory/config';
+import { ConfigError, prepareEnvironment } from '@datafactory/config';
 import { ConsoleLogger, LogLevel, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -101,4 +101,32 @@ function installShutdownDeadline(timeoutMs: number): void {
   const arm = () => setTimeout(() => process.exit(1), timeoutMs).unref();
   process.once('SIGTERM', arm);
   process.once('SIGINT', arm);
+}
+
+/** What every app's main.ts needs to start: its validated config and how to build its module from it. */
+export interface ServiceDefinition<C extends { BIND_HOST: string; LOG_LEVEL: string; SHUTDOWN_TIMEOUT_MS: number }> {
+  name: string;
+  loadConfig: () => C;
+  module: (config: C) => unknown;
+  port: (config: C) => number;
+  /** Largest JSON body accepted (default 1 MiB). */
+  bodyLimitBytes?: (config: C) => number;
+  configure?: ServiceOptions['configure'];
+}
+
+/** The whole start of a service: `.env`, validated config, then HTTP; failures end the process clearly. */
+export function serve<C extends { BIND_HOST: string; LOG_LEVEL: string; SHUTDOWN_TIMEOUT_MS: number }>(definition: ServiceDefinition<C>): void {
+  runService(definition.name, async () => {
+    prepareEnvironment();
+    const config = definition.loadConfig();
+    await startHttpService(definition.module(config), {
+      name: definition.name,
+      port: definition.port(config),
+      host: config.BIND_HOST,
+      logLevel: config.LOG_LEVEL,
+      bodyLimitBytes: definition.bodyLimitBytes?.(config) ?? 1024 * 1024,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      ...(definition.configure ? { configure: definition.configure } : {}),
+    });
+  });
 }
