@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # `npm test`: prepares what the tests need (npm deps, Node 24, PostgreSQL, Redis, pgvector, build),
 # runs the static checks (types incl. tests, lint with module boundaries), then every Jest project:
-# unit, integration (real Postgres + pgvector, Redis) and e2e (the five services as processes).
+# unit, integration (real Postgres + pgvector, Redis), e2e (the five services as processes) and faults
+# (crash and outage scenarios on a private PostgreSQL cluster and redis-server). Extra arguments go to
+# Jest (`npm test -- --selectProjects unit`).
 # Tests create and drop their own databases; the run ends with the summary line.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib/prepare.sh
 source "$here/lib/prepare.sh"
+
+# The fault tests start their own PostgreSQL cluster and redis-server: they need the server binaries locally.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null; then
+  log "installing PostgreSQL and Redis server binaries for the fault tests"
+  as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null
+fi
 
 log "type-checking (apps, libs, tests)"
 tsc -p tsconfig.json --noEmit

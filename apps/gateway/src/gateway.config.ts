@@ -17,7 +17,7 @@ export const gatewayConfigSchema = z.object({
   ...internalConfig.shape,
   ...serviceUrlsConfig.shape,
   ...gatewayOnlyConfig.shape,
-  QUEUE_PREFIX: queueConfig.shape.QUEUE_PREFIX,
+  ...queueConfig.shape,
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -10,7 +10,7 @@ import { DocumentsController } from './documents/documents.controller';
 import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
 import { GatewayHealthController } from './health/gateway-health.controller';
 import { SearchController } from './search/search.controller';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyInterceptor, IdempotencyPurger } from './idempotency/idempotency.interceptor';
 import { JobEventsStream } from './jobs/job-events.stream';
 import { JobsController } from './jobs/jobs.controller';
 import { UpstreamClients } from './upstream.clients';
@@ -29,6 +29,7 @@ export class GatewayModule {
         ...repositoryProviders([TenantsRepository, ApiKeysRepository, IdempotencyRepository]),
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        IdempotencyPurger,
         JobEventsStream,
         CreateTenantUseCase,
         IssueApiKeyUseCase,

@@ -10,6 +10,8 @@ export const jobOrchestratorConfigSchema = z.object({
   ...internalConfig.shape,
   ...queueConfig.shape,
   JOB_ORCHESTRATOR_PORT: port(8083),
+  /** Attempts a job gets (the first run and its retries) before it is dead-lettered; stored with each job. */
+  JOB_MAX_ATTEMPTS: positive(5, 50),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   BATCH_MAX_DOCUMENTS: positive(1000, 100_000),
   /** Batches up to this many documents run at interactive priority. */

@@ -122,7 +122,9 @@ export const searchTuningConfig = z.object({
 export const queueConfig = z.object({
   /** Key prefix of every BullMQ queue and pub/sub channel; separate deployments (and test runs) use their own. */
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"').default('df'),
-  JOB_MAX_ATTEMPTS: positiveInt(5, 1, 50),
+});
+
+export const retryConfig = z.object({
   /** Retry n waits RETRY_BASE_MS × RETRY_FACTOR^(n-1), ±20 % jitter: 1 s, 5 s, 25 s, 125 s by default. */
   RETRY_BASE_MS: positiveInt(1_000, 1, 3_600_000),
   RETRY_FACTOR: positiveInt(5, 1, 100),

@@ -15,7 +15,8 @@ import { ZodValidationPipe } from '@datafactory/service-kit';
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/auth.context';
-import { ApiErrors, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
+import { IdempotencyExempt } from '../idempotency/idempotency.interceptor';
+import { ApiErrors, ApiIdempotent, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
 import { CreateTenantUseCase, IssueApiKeyUseCase, RevokeApiKeyUseCase } from './admin.use-cases';
 
 const uuid = (what: string) => new ZodValidationPipe(UuidParamSchema, what);
@@ -33,6 +34,7 @@ export class AdminController {
 
   @Post()
   @HttpCode(201)
+  @ApiIdempotent()
   @ApiOperation({ summary: 'Create a tenant (admin token)' })
   @ApiJsonBody(CreateTenantRequestSchema)
   @ApiJsonResponse(201, TenantResponseSchema, 'the new tenant')
@@ -43,6 +45,7 @@ export class AdminController {
 
   @Post(':tenantId/keys')
   @HttpCode(201)
+  @IdempotencyExempt()
   @ApiOperation({ summary: 'Issue an API key for a tenant; the key is returned once and stored only as a keyed hash' })
   @ApiJsonBody(CreateApiKeyRequestSchema)
   @ApiJsonResponse(201, CreateApiKeyResponseSchema, 'the new key (shown once)')
@@ -55,6 +58,7 @@ export class AdminController {
   }
 
   @Delete(':tenantId/keys/:keyId')
+  @ApiIdempotent()
   @ApiOperation({ summary: 'Revoke an API key; it is rejected from the next request on' })
   @ApiJsonResponse(200, RevokeApiKeyResponseSchema, 'revoked')
   @ApiErrors(400, 401, 403, 404)

@@ -19,7 +19,7 @@ import { ZodValidationPipe } from '@datafactory/service-kit';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentTenant, RequireRole, TenantPrincipal } from '../auth/auth.context';
-import { ApiErrors, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
+import { ApiErrors, ApiIdempotent, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
 import { UpstreamClients, withQuery } from '../upstream.clients';
 
 const docIdPipe = new ZodValidationPipe(DocIdSchema, 'doc_id');
@@ -34,6 +34,7 @@ export class DocumentsController {
 
   @Post('upsert')
   @HttpCode(200)
+  @ApiIdempotent()
   @RequireRole('writer')
   @ApiOperation({ summary: 'Create or replace a document; the same text again is a no-op ("unchanged")' })
   @ApiJsonBody(UpsertDocumentRequestSchema)
@@ -80,6 +81,7 @@ export class DocumentsController {
   }
 
   @Delete(':docId')
+  @ApiIdempotent()
   @RequireRole('writer')
   @ApiOperation({ summary: 'Soft-delete a document: gone from search, GET and list at once' })
   @ApiParam({ name: 'docId', description: 'URL-encoded doc_id' })

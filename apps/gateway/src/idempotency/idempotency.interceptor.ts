@@ -1,7 +1,7 @@
 import { AppError, ErrorCode, InternalHeader } from '@datafactory/contracts';
 import { IdempotencyRepository } from '@datafactory/db';
 import { canonicalJson, toErrorResponse } from '@datafactory/service-kit';
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, OnApplicationBootstrap, OnApplicationShutdown, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
@@ -10,7 +10,15 @@ import { AuthenticatedRequest } from '../auth/auth.context';
 import { GATEWAY_CONFIG, GatewayConfig } from '../gateway.config';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const EXEMPT = 'datafactory:idempotency-exempt';
+
+/**
+ * Routes that ignore Idempotency-Key: reads sent as POST (search), and responses that must never be stored
+ * (a new API key is shown once and kept only as a hash).
+ */
+export const IdempotencyExempt = () => SetMetadata(EXEMPT, true);
 const KEY = /^[\x21-\x7e]{1,255}$/;
+const PURGE_EVERY_MS = 10 * 60_000;
 const WAIT_FOR_FIRST_MS = 30_000;
 const POLL_MS = 50;
 
@@ -42,7 +50,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const res = context.switchToHttp().getResponse<Response>();
     const key = req.header('idempotency-key');
     if (!MUTATING.has(req.method) || key === undefined || !req.principal) return next.handle();
-    if (!KEY.test(key)) throw new AppError(ErrorCode.InvalidRequest, 'Idempotency-Key must be 1-255 printable ASCII characters');
+    if (this.reflector.getAllAndOverride<boolean | undefined>(EXEMPT, [context.getHandler(), context.getClass()])) return next.handle();
+    if (!KEY.test(key)) throw new AppError(ErrorCode.InvalidRequest, 'Idempotency-Key must be 1-255 visible ASCII characters (no spaces)');
 
     const scope = req.principal.kind === 'admin' ? 'admin' : `tenant:${req.principal.tenantId}`;
     const requestHash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`).digest('hex');
@@ -85,5 +94,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
+  }
+}
+
+/** Deletes expired idempotency records now and then, so the table does not grow without bound. */
+@Injectable()
+export class IdempotencyPurger implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly records: IdempotencyRepository) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.records.purgeExpired().catch(() => undefined), PURGE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
   }
 }

@@ -1,4 +1,4 @@
-import { JobEvent, JobEventsResponse, TERMINAL_EVENT_TYPES, TenantId, jobEventsChannel } from '@datafactory/contracts';
+import { JobEvent, JobEventsResponse, TERMINAL_EVENT_TYPES, TenantId, isTerminal, jobEventsChannel } from '@datafactory/contracts';
 import { toErrorResponse } from '@datafactory/service-kit';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Request, Response } from 'express';
@@ -50,6 +50,8 @@ export class JobEventsStream implements OnApplicationShutdown {
           lastWrite = Date.now();
           if (TERMINAL_EVENT_TYPES.includes(event.type)) closed = true;
         }
+        // Resumed after the terminal event (or it was never written): nothing more will come.
+        if (page.body.items.length === 0 && isTerminal(page.body.status)) closed = true;
         if (closed || page.body.items.length > 0) continue;
         const untilHeartbeat = Math.max(0, this.config.SSE_HEARTBEAT_MS - (Date.now() - lastWrite));
         await Promise.race([next, new Promise((r) => setTimeout(r, Math.min(POLL_MS, untilHeartbeat)))]);

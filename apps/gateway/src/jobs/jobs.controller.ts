@@ -21,16 +21,15 @@ import {
 } from '@datafactory/contracts';
 import { ZodValidationPipe } from '@datafactory/service-kit';
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, CurrentTenant, Principal, RequireRole, RequireRoleOrAdmin, TenantPrincipal, tenantScope } from '../auth/auth.context';
 import { IdempotentRequest, idempotencyHeaders } from '../idempotency/idempotency.interceptor';
-import { ApiErrors, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
+import { ApiErrors, ApiIdempotent, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
 import { UpstreamClients, withQuery } from '../upstream.clients';
 import { JobEventsStream } from './job-events.stream';
 
 const jobIdPipe = new ZodValidationPipe(UuidParamSchema, 'job_id');
-const IdempotencyKeyHeader = () => ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same request → the original response (24 h)' });
 
 /** Durable jobs: validated here, owned by the job-orchestrator. */
 @ApiTags('jobs')
@@ -45,7 +44,7 @@ export class JobsController {
   @Post('docs/upsert/batch')
   @HttpCode(202)
   @RequireRole('writer')
-  @IdempotencyKeyHeader()
+  @ApiIdempotent()
   @ApiOperation({ summary: 'Upsert many documents as one durable job; poll GET /v1/jobs/{id} or stream its events' })
   @ApiJsonBody(BatchUpsertRequestSchema)
   @ApiJsonResponse(202, JobAcceptedResponseSchema, 'accepted: the job will reach an end state')
@@ -57,7 +56,7 @@ export class JobsController {
   @Post('index/rebuild')
   @HttpCode(202)
   @RequireRole('writer')
-  @IdempotencyKeyHeader()
+  @ApiIdempotent()
   @ApiOperation({ summary: 'Re-chunk and re-embed every document of a namespace with the current configuration (a job)' })
   @ApiJsonBody(RebuildIndexRequestSchema)
   @ApiJsonResponse(202, JobAcceptedResponseSchema, 'accepted')
@@ -91,7 +90,7 @@ export class JobsController {
   @Post('jobs/:jobId/cancel')
   @HttpCode(200)
   @RequireRole('writer')
-  @IdempotencyKeyHeader()
+  @ApiIdempotent()
   @ApiOperation({ summary: 'Cancel: a queued job ends at once; a running one stops between documents, keeping what it finished' })
   @ApiJsonResponse(200, JobResponseSchema, 'the job after the request')
   @ApiErrors(400, 401, 403, 404)
@@ -104,6 +103,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Server-Sent Events of a job: queued, started, progress, retrying, then one terminal event; Last-Event-ID resumes' })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false })
+  @ApiResponse({ status: 200, description: 'text/event-stream: `id: <seq>`, `event: <type>`, `data: <job event JSON>`; `: heartbeat` comments; closes after the terminal event' })
   @ApiErrors(400, 401, 403, 404)
   @Header('x-content-type-options', 'nosniff')
   async stream(
@@ -139,7 +139,7 @@ export class JobsController {
   @Post('dlq/:jobId/replay')
   @HttpCode(202)
   @RequireRoleOrAdmin('writer')
-  @IdempotencyKeyHeader()
+  @ApiIdempotent()
   @ApiOperation({ summary: 'Put a dead-lettered job back on its queue with a fresh set of attempts' })
   @ApiJsonResponse(202, JobResponseSchema, 'queued again')
   @ApiErrors(400, 401, 403, 404)

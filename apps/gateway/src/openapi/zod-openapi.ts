@@ -1,6 +1,6 @@
 import { ErrorCode } from '@datafactory/contracts';
 import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
 type SchemaObject = Record<string, unknown>;
@@ -40,7 +40,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'missing, wrong or revoked credentials',
   403: 'authenticated, but the key or token may not call this endpoint',
   404: 'not found, or not visible to this tenant',
-  413: 'request body over MAX_BODY_BYTES',
+  409: 'conflict: `job_not_cancellable`, or `idempotency_request_in_progress` (the first request with this key is still running)',
+  413: 'request body over MAX_BODY_BYTES, or `batch_too_large`',
+  422: '`idempotency_key_reused` (same key, different request) or `embedding_rejected` (the provider refused the text)',
   502: 'the embedding provider failed',
   503: 'a dependency (service, Postgres, Redis) is unavailable',
 };
@@ -48,3 +50,14 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 /** Documents the shared error shape for the given statuses. */
 export const ApiErrors = (...statuses: number[]) =>
   applyDecorators(...statuses.map((status) => ApiResponse({ status, description: ERROR_DESCRIPTIONS[status] ?? 'error', schema: errorSchema as never })));
+
+/** A mutating route: documents the Idempotency-Key header and the errors it can add. */
+export const ApiIdempotent = () =>
+  applyDecorators(
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'Same key and same request → the original response (for IDEMPOTENCY_TTL_SECONDS, default 24 h); same key, other request → 422',
+    }),
+    ApiErrors(409, 422),
+  );

@@ -13,6 +13,7 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentTenant, RequireRole, TenantPrincipal } from '../auth/auth.context';
 import { ApiErrors, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
+import { IdempotencyExempt } from '../idempotency/idempotency.interceptor';
 import { UpstreamClients, withQuery } from '../upstream.clients';
 
 @ApiTags('search')
@@ -23,6 +24,7 @@ export class SearchController {
 
   @Post('search')
   @HttpCode(200)
+  @IdempotencyExempt()
   @RequireRole('reader')
   @ApiOperation({ summary: 'Search chunks: hybrid (vector + full-text, reciprocal rank fusion), vector or keyword, with metadata filters' })
   @ApiJsonBody(SearchRequestSchema)

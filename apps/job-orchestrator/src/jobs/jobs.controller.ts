@@ -93,8 +93,10 @@ export class JobsController {
 
   @Get('jobs/:jobId/events')
   async events(@Tenant() tenantId: TenantId, @Param('jobId', jobIdPipe) jobId: string, @Query(afterPipe) query: { after: number }): Promise<JobEventsResponse> {
-    if (!(await this.jobs.get(tenantId, jobId))) throw new AppError(ErrorCode.JobNotFound, `no job ${jobId}`);
-    return { items: (await this.jobs.events(tenantId, jobId, query.after)).map(toJobEvent) };
+    const job = await this.jobs.get(tenantId, jobId);
+    if (!job) throw new AppError(ErrorCode.JobNotFound, `no job ${jobId}`);
+    // Status first, then events: a terminal status read here means its terminal event is in the list or before it.
+    return { items: (await this.jobs.events(tenantId, jobId, query.after)).map(toJobEvent), status: job.status };
   }
 
   @Post('jobs/:jobId/cancel')

@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { INGEST_QUEUE } from './queue.providers';
 
 /**
- * Queue statistics. The admin token sees the queue as Redis holds it; a tenant sees its own jobs only
+ * Queue statistics. The admin token sees waiting/active/delayed as Redis holds them; a tenant sees its own jobs only
  * (counted from Postgres), so no tenant learns about another's activity.
  */
 @Injectable()
@@ -34,7 +34,7 @@ export class QueueStatsUseCase {
         ],
       };
     }
-    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
     return {
       queues: [
         {
@@ -42,7 +42,8 @@ export class QueueStatsUseCase {
           waiting: (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0),
           active: counts['active'] ?? 0,
           delayed: counts['delayed'] ?? 0,
-          failed: counts['failed'] ?? 0,
+          // Jobs that ended failed (permanent errors), from Postgres; dead letters are counted apart.
+          failed: pg.failed,
           dead_lettered: deadLettered,
           oldest_waiting_age_seconds: pg.oldestQueuedSeconds,
         },

@@ -77,16 +77,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     for (const m of messages) {
       if (m.status !== 'queued') continue; // cancelled before it was published
       const message: JobMessage = { jobId: m.jobId, tenantId: m.tenantId, type: m.type, generation: m.generation, ...(m.traceContext ? { traceparent: m.traceContext } : {}) };
-      const position = await this.waitingCount();
+      const position = await this.jobs.queuePosition(m.jobId);
       await this.jobs.transaction((em) => this.jobs.recordEvent(em, m.jobId, 'queued', { position, generation: m.generation }));
       await withTimeout(this.queue.add(m.type, message, jobOptions(message, m.priority as JobPriority, m.maxAttempts)), QUEUE_ADD_TIMEOUT_MS, 'queue.add');
       await this.notifier.notify(m.jobId);
     }
-  }
-
-  private async waitingCount(): Promise<number> {
-    const counts = await withTimeout(this.queue.getJobCounts('waiting', 'prioritized'), QUEUE_ADD_TIMEOUT_MS, 'getJobCounts');
-    return (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0) + 1;
   }
 }
 

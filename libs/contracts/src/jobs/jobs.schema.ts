@@ -76,7 +76,10 @@ export const JobEventSchema = z.object({
 });
 export type JobEvent = z.infer<typeof JobEventSchema>;
 
-export const JobEventsResponseSchema = z.object({ items: z.array(JobEventSchema) });
+export const JobEventsResponseSchema = z.object({
+  items: z.array(JobEventSchema),
+  status: JobStatusSchema.describe('The job status now: a stream with no new events ends once this is terminal'),
+});
 export type JobEventsResponse = z.infer<typeof JobEventsResponseSchema>;
 
 export const QueueStatsSchema = z.object({

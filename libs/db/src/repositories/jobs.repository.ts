@@ -296,11 +296,15 @@ export class JobsRepository {
       const row = rows[0];
       if (!row) throw new JobLeaseLostError(lease.job.id);
       if (to === 'dead_lettered') {
+        const failedAttempts = Number(outcome.eventData?.['attempts'] ?? row.attempts);
         await em.query(
           `INSERT INTO dead_letters (job_id, tenant_id, queue, error, attempts) VALUES ($1, $2, $3, $4::jsonb, $5)
            ON CONFLICT (job_id) DO UPDATE SET error = EXCLUDED.error, attempts = EXCLUDED.attempts, created_at = now(), replayed_at = NULL`,
-          [row.id, row.tenant_id, row.queue, JSON.stringify(outcome.error ?? {}), row.attempts],
+          [row.id, row.tenant_id, row.queue, JSON.stringify(outcome.error ?? {}), failedAttempts],
         );
+      } else if (terminal) {
+        // Staged text is only needed to run the job (a dead letter keeps it for a replay): drop it now.
+        await em.query(`UPDATE job_items SET body = '{}'::jsonb WHERE job_id = $1 AND body <> '{}'::jsonb`, [row.id]);
       }
       const eventType: JobEventType = to === 'queued' ? 'queued' : (to as JobEventType);
       return this.appendEvent(em, lease.job.id, eventType, { ...(outcome.eventData ?? {}), ...(outcome.error ? { error: outcome.error } : {}) });
@@ -380,6 +384,20 @@ export class JobsRepository {
     );
     const r = rows[0];
     return { queued: r?.queued ?? 0, running: r?.running ?? 0, retrying: r?.retrying ?? 0, failed: r?.failed ?? 0, oldestQueuedSeconds: r?.oldest ?? null };
+  }
+
+  /**
+   * Where a queued job stands among its tenant's own waiting jobs (higher priority first, then oldest):
+   * computed per tenant so no tenant learns how busy the queue is for others.
+   */
+  async queuePosition(jobId: string): Promise<number> {
+    const rows: Array<{ n: number }> = await this.ds.query(
+      `SELECT count(*)::int + 1 AS n FROM jobs o JOIN jobs j ON j.id = $1
+        WHERE o.tenant_id = j.tenant_id AND o.queue = j.queue AND o.id <> j.id AND o.status = 'queued'
+          AND (o.priority, o.created_at) < (j.priority, j.created_at)`,
+      [jobId],
+    );
+    return rows[0]?.n ?? 1;
   }
 
   /** Appends an event to a job outside of a transition (e.g. `queued` with its position), under the job's lock. */
