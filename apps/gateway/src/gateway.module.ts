@@ -1,8 +1,10 @@
-import { ApiKeysRepository, IdempotencyRepository, TenantsRepository } from '@datafactory/db';
+import { ApiKeysRepository, AuditRepository, IdempotencyRepository, TenantsRepository } from '@datafactory/db';
 import { BasicServiceModule, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AdminController } from './admin/admin.controller';
+import { AuditController } from './audit/audit.controller';
+import { AuditInterceptor } from './audit/audit.interceptor';
 import { CreateTenantUseCase, IssueApiKeyUseCase, RevokeApiKeyUseCase } from './admin/admin.use-cases';
 import { ApiKeyCodec } from './auth/api-key.codec';
 import { AuthGuard } from './auth/auth.guard';
@@ -21,14 +23,16 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [BasicServiceModule.forRoot('gateway', config)],
-      controllers: [AdminController, DocumentsController, SearchController, JobsController, GatewayHealthController],
+      controllers: [AdminController, DocumentsController, SearchController, JobsController, AuditController, GatewayHealthController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: ApiKeyCodec, useValue: new ApiKeyCodec(config.API_KEY_PEPPER) },
         { provide: UpstreamClients, useValue: new UpstreamClients(config) },
-        ...repositoryProviders([TenantsRepository, ApiKeysRepository, IdempotencyRepository]),
+        ...repositoryProviders([TenantsRepository, ApiKeysRepository, IdempotencyRepository, AuditRepository]),
         { provide: APP_GUARD, useClass: AuthGuard },
+        // Outermost first: a replayed idempotent response never reaches the audit interceptor.
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         IdempotencyPurger,
         JobEventsStream,
         CreateTenantUseCase,

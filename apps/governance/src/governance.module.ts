@@ -1,14 +1,21 @@
+import { AuditRepository } from '@datafactory/db';
+import { BasicServiceModule, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
-import { BasicServiceModule } from '@datafactory/service-kit';
+import { AuditController } from './audit/audit.controller';
 import { GovernanceConfig } from './governance.config';
 
 /**
- * The governance service: so far its process, configuration and health (Postgres, Redis);
- * its features arrive with their issues (see docs/architecture.md).
+ * The governance service: the tamper-evident audit log (listing and chain verification) so far; erasure,
+ * retention and PII policies arrive with the rest of the governance issue (see docs/architecture.md).
  */
 @Module({})
 export class GovernanceModule {
   static forRoot(config: GovernanceConfig): DynamicModule {
-    return { module: GovernanceModule, imports: [BasicServiceModule.forRoot('governance', config)] };
+    return {
+      module: GovernanceModule,
+      imports: [BasicServiceModule.forRoot('governance', config)],
+      controllers: [AuditController],
+      providers: [...repositoryProviders([AuditRepository])],
+    };
   }
 }

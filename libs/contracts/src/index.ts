@@ -9,3 +9,4 @@ export * from './api/health.schema';
 export * from './jobs/job-state';
 export * from './jobs/queues';
 export * from './jobs/jobs.schema';
+export * from './governance/audit.schema';

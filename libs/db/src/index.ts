@@ -14,3 +14,4 @@ export * from './repositories/jobs.repository';
 export * from './repositories/outbox.repository';
 export * from './repositories/dead-letters.repository';
 export * from './repositories/idempotency.repository';
+export * from './repositories/audit.repository';

@@ -16,6 +16,7 @@ import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common'
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/auth.context';
 import { IdempotencyExempt } from '../idempotency/idempotency.interceptor';
+import { Audited } from '../audit/audit.interceptor';
 import { ApiErrors, ApiIdempotent, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
 import { CreateTenantUseCase, IssueApiKeyUseCase, RevokeApiKeyUseCase } from './admin.use-cases';
 
@@ -34,6 +35,7 @@ export class AdminController {
 
   @Post()
   @HttpCode(201)
+  @Audited('tenant.create', (_req, res: { tenant_id: string }) => ({ tenantId: res.tenant_id, target: res.tenant_id }))
   @ApiIdempotent()
   @ApiOperation({ summary: 'Create a tenant (admin token)' })
   @ApiJsonBody(CreateTenantRequestSchema)
@@ -45,6 +47,7 @@ export class AdminController {
 
   @Post(':tenantId/keys')
   @HttpCode(201)
+  @Audited('key.issue', (req, res: { key_id: string; role: string }) => ({ tenantId: String(req.params['tenantId']), target: res.key_id, details: { role: res.role } }))
   @IdempotencyExempt()
   @ApiOperation({ summary: 'Issue an API key for a tenant; the key is returned once and stored only as a keyed hash' })
   @ApiJsonBody(CreateApiKeyRequestSchema)
@@ -58,6 +61,7 @@ export class AdminController {
   }
 
   @Delete(':tenantId/keys/:keyId')
+  @Audited('key.revoke', (req) => ({ tenantId: String(req.params['tenantId']), target: String(req.params['keyId']) }))
   @ApiIdempotent()
   @ApiOperation({ summary: 'Revoke an API key; it is rejected from the next request on' })
   @ApiJsonResponse(200, RevokeApiKeyResponseSchema, 'revoked')

@@ -19,6 +19,7 @@ import { ZodValidationPipe } from '@datafactory/service-kit';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentTenant, RequireRole, TenantPrincipal } from '../auth/auth.context';
+import { Audited } from '../audit/audit.interceptor';
 import { ApiErrors, ApiIdempotent, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
 import { UpstreamClients, withQuery } from '../upstream.clients';
 
@@ -34,6 +35,7 @@ export class DocumentsController {
 
   @Post('upsert')
   @HttpCode(200)
+  @Audited('document.upsert', (_req, res: UpsertDocumentResponse) => ({ target: `${res.namespace}/${res.doc_id}`, details: { status: res.status, doc_hash: res.doc_hash, chunks: res.chunks } }))
   @ApiIdempotent()
   @RequireRole('writer')
   @ApiOperation({ summary: 'Create or replace a document; the same text again is a no-op ("unchanged")' })
@@ -81,6 +83,7 @@ export class DocumentsController {
   }
 
   @Delete(':docId')
+  @Audited('document.delete', (req) => ({ target: `${String(req.query['namespace'] ?? 'default')}/${String(req.params['docId'])}` }))
   @ApiIdempotent()
   @RequireRole('writer')
   @ApiOperation({ summary: 'Soft-delete a document: gone from search, GET and list at once' })

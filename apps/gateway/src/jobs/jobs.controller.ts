@@ -25,6 +25,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiRespo
 import type { Response } from 'express';
 import { CurrentPrincipal, CurrentTenant, Principal, RequireRole, RequireRoleOrAdmin, TenantPrincipal, tenantScope } from '../auth/auth.context';
 import { IdempotentRequest, idempotencyHeaders } from '../idempotency/idempotency.interceptor';
+import { Audited } from '../audit/audit.interceptor';
 import { ApiErrors, ApiIdempotent, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
 import { UpstreamClients, withQuery } from '../upstream.clients';
 import { JobEventsStream } from './job-events.stream';
@@ -43,6 +44,7 @@ export class JobsController {
 
   @Post('docs/upsert/batch')
   @HttpCode(202)
+  @Audited('batch.submit', (req, res: JobAcceptedResponse) => ({ target: res.job_id, details: { documents: (req.body as BatchUpsertRequest).documents.length, namespace: (req.body as BatchUpsertRequest).namespace ?? 'default' } }))
   @RequireRole('writer')
   @ApiIdempotent()
   @ApiOperation({ summary: 'Upsert many documents as one durable job; poll GET /v1/jobs/{id} or stream its events' })
@@ -55,6 +57,7 @@ export class JobsController {
 
   @Post('index/rebuild')
   @HttpCode(202)
+  @Audited('index.rebuild', (req, res: JobAcceptedResponse) => ({ target: res.job_id, details: { namespace: (req.body as RebuildIndexRequest).namespace ?? 'default' } }))
   @RequireRole('writer')
   @ApiIdempotent()
   @ApiOperation({ summary: 'Re-chunk and re-embed every document of a namespace with the current configuration (a job)' })
@@ -89,6 +92,7 @@ export class JobsController {
 
   @Post('jobs/:jobId/cancel')
   @HttpCode(200)
+  @Audited('job.cancel', (_req, res: JobResponse) => ({ target: res.job_id, details: { status: res.status } }))
   @RequireRole('writer')
   @ApiIdempotent()
   @ApiOperation({ summary: 'Cancel: a queued job ends at once; a running one stops between documents, keeping what it finished' })
@@ -138,6 +142,7 @@ export class JobsController {
 
   @Post('dlq/:jobId/replay')
   @HttpCode(202)
+  @Audited('dlq.replay', (req, res: JobResponse) => ({ tenantId: req.principal?.kind === 'tenant' ? req.principal.tenantId : null, target: res.job_id }))
   @RequireRoleOrAdmin('writer')
   @ApiIdempotent()
   @ApiOperation({ summary: 'Put a dead-lettered job back on its queue with a fresh set of attempts' })
