@@ -16,3 +16,13 @@ export function decodeCursor<K extends string>(cursor: string | undefined, keys:
   }
   throw new AppError(ErrorCode.InvalidRequest, 'invalid cursor: pass the next_cursor value of the previous page unchanged');
 }
+
+/**
+ * One page of a keyset query that fetched `limit + 1` rows: the rows to return and the cursor of the next
+ * page (null on the last one).
+ */
+export function keysetPage<T>(rows: T[], limit: number, keyOf: (last: T) => Record<string, string>): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { page, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
+}

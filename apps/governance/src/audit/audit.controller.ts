@@ -1,6 +1,6 @@
 import { AuditVerification, ListAuditQuery, ListAuditQuerySchema, ListAuditResponse, TenantId } from '@datafactory/contracts';
 import { AuditRepository } from '@datafactory/db';
-import { InternalAuthGuard, TenantOrAdmin, ZodValidationPipe, decodeCursor, encodeCursor } from '@datafactory/service-kit';
+import { InternalAuthGuard, TenantOrAdmin, ZodValidationPipe, decodeCursor, keysetPage } from '@datafactory/service-kit';
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { toAuditEvent } from './audit.mapper';
 
@@ -19,9 +19,8 @@ export class AuditController {
       ...(query.since ? { since: query.since } : {}),
       ...(after ? { afterSeq: Number(after.after) } : {}),
     });
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return { items: page.map(toAuditEvent), next_cursor: rows.length > query.limit && last ? encodeCursor({ after: String(last.seq) }) : null };
+    const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({ after: String(last.seq) }));
+    return { items: page.map(toAuditEvent), next_cursor: nextCursor };
   }
 
   /** Recomputes the whole chain. A tenant learns the position of a broken event only when it is its own. */

@@ -16,7 +16,7 @@ import {
   UpsertDocumentResponse,
 } from '@datafactory/contracts';
 import { DocumentsRepository } from '@datafactory/db';
-import { InternalAuthGuard, Tenant, ZodValidationPipe, decodeCursor, encodeCursor } from '@datafactory/service-kit';
+import { InternalAuthGuard, Tenant, ZodValidationPipe, decodeCursor, keysetPage } from '@datafactory/service-kit';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { toDocumentResponse, toDocumentSummary } from './document.mapper';
 import { UpsertDocumentUseCase } from './upsert-document.use-case';
@@ -39,9 +39,8 @@ export class DocumentsController {
   @Get()
   async list(@Tenant() tenantId: TenantId, @Query(new ZodValidationPipe(ListDocumentsQuerySchema, 'query')) query: ListDocumentsQuery): Promise<ListDocumentsResponse> {
     const rows = await this.documents.list(tenantId, query.namespace ?? DEFAULT_NAMESPACE, query.limit, decodeCursor(query.cursor, ['after'])?.after ?? null);
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return { items: page.map(toDocumentSummary), next_cursor: rows.length > query.limit && last ? encodeCursor({ after: last.docId }) : null };
+    const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({ after: last.docId }));
+    return { items: page.map(toDocumentSummary), next_cursor: nextCursor };
   }
 
   @Get(':docId')

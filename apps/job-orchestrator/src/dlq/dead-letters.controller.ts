@@ -7,7 +7,7 @@ import {
   UuidParamSchema,
 } from '@datafactory/contracts';
 import { DeadLettersRepository, JobsRepository } from '@datafactory/db';
-import { InternalAuthGuard, TenantOrAdmin, ZodValidationPipe, decodeCursor, encodeCursor } from '@datafactory/service-kit';
+import { InternalAuthGuard, TenantOrAdmin, ZodValidationPipe, decodeCursor, keysetPage } from '@datafactory/service-kit';
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { toDeadLetter, toJobResponse } from '../jobs/job.mapper';
 import { OutboxRelay } from '../relay/outbox-relay.service';
@@ -26,12 +26,8 @@ export class DeadLettersController {
   async list(@TenantOrAdmin() tenantId: TenantId | null, @Query(new ZodValidationPipe(ListDeadLettersQuerySchema, 'query')) query: ListDeadLettersQuery): Promise<ListDeadLettersResponse> {
     const before = decodeCursor(query.cursor, ['created_at', 'job_id']);
     const rows = await this.deadLetters.list(tenantId, query.limit, before ? { createdAt: before.created_at, jobId: before.job_id } : undefined);
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toDeadLetter),
-      next_cursor: rows.length > query.limit && last ? encodeCursor({ created_at: last.createdAt.toISOString(), job_id: last.jobId }) : null,
-    };
+    const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({ created_at: last.createdAt.toISOString(), job_id: last.jobId }));
+    return { items: page.map(toDeadLetter), next_cursor: nextCursor };
   }
 
   /** Puts the job back on its queue with a fresh set of attempts; it keeps its id and its finished items. */

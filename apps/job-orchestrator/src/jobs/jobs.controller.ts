@@ -17,7 +17,7 @@ import {
   UuidParamSchema,
 } from '@datafactory/contracts';
 import { JobsRepository } from '@datafactory/db';
-import { InternalAuthGuard, Tenant, TenantOrAdmin, ZodValidationPipe, decodeCursor, encodeCursor } from '@datafactory/service-kit';
+import { InternalAuthGuard, Tenant, TenantOrAdmin, ZodValidationPipe, decodeCursor, keysetPage } from '@datafactory/service-kit';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { CancelJobUseCase } from './cancel-job.use-case';
@@ -76,12 +76,8 @@ export class JobsController {
       ...(query.type ? { type: query.type } : {}),
       ...(before ? { before: { createdAt: before.created_at, id: before.id } } : {}),
     });
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toJobResponse),
-      next_cursor: rows.length > query.limit && last ? encodeCursor({ created_at: last.createdAt.toISOString(), id: last.id }) : null,
-    };
+    const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({ created_at: last.createdAt.toISOString(), id: last.id }));
+    return { items: page.map(toJobResponse), next_cursor: nextCursor };
   }
 
   @Get('jobs/:jobId')
