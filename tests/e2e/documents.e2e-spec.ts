@@ -30,7 +30,7 @@ describe('documents', () => {
     const text = '# Title\n\nThe quick brown fox jumps over the lazy dog.';
     const first = await call('POST', '/v1/docs/upsert', { token: t.writer, body: { doc_id: 'fox', text, title: 'Fox', metadata: { lang: 'en' } } });
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ doc_id: 'fox', namespace: 'default', status: 'created', doc_hash: sha256(text), chunks: 1, embedding_version: 'hash:fh-v1:384' });
+    expect(first.body).toEqual({ doc_id: 'fox', namespace: 'default', status: 'created', doc_hash: sha256(text), chunks: 1, embedding_version: 'hash:fh-v1:384', pii_counts: {} });
 
     const before = await call<{ updated_at: string; version: number }>('GET', '/v1/docs/fox', { token: t.reader });
     const again = await call('POST', '/v1/docs/upsert', { token: t.writer, body: { doc_id: 'fox', text, title: 'Fox', metadata: { lang: 'en' } } });

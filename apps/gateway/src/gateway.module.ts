@@ -3,8 +3,9 @@ import { BasicServiceModule, repositoryProviders } from '@datafactory/service-ki
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AdminController } from './admin/admin.controller';
-import { AuditController } from './audit/audit.controller';
-import { AuditInterceptor } from './audit/audit.interceptor';
+import { AuditController } from './governance/audit.controller';
+import { AuditInterceptor } from './governance/audit.interceptor';
+import { GovernanceController } from './governance/governance.controller';
 import { CreateTenantUseCase, IssueApiKeyUseCase, RevokeApiKeyUseCase } from './admin/admin.use-cases';
 import { ApiKeyCodec } from './auth/api-key.codec';
 import { AuthGuard } from './auth/auth.guard';
@@ -23,7 +24,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [BasicServiceModule.forRoot('gateway', config)],
-      controllers: [AdminController, DocumentsController, SearchController, JobsController, AuditController, GatewayHealthController],
+      controllers: [AdminController, DocumentsController, SearchController, JobsController, AuditController, GovernanceController, GatewayHealthController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: ApiKeyCodec, useValue: new ApiKeyCodec(config.API_KEY_PEPPER) },

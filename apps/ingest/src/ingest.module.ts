@@ -1,4 +1,4 @@
-import { DocumentsRepository, JobsRepository, VectorIndexRepository } from '@datafactory/db';
+import { DocumentsRepository, JobsRepository, NamespaceSettingsRepository, VectorIndexRepository } from '@datafactory/db';
 import { JobEventsNotifier } from '@datafactory/queue';
 import { Redis } from 'ioredis';
 import { BasicServiceModule, VectorIndexBootstrap, embeddingProvider, repositoryProviders } from '@datafactory/service-kit';
@@ -21,7 +21,7 @@ export class IngestModule {
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
         embeddingProvider(config),
-        ...repositoryProviders([DocumentsRepository, VectorIndexRepository, JobsRepository]),
+        ...repositoryProviders([DocumentsRepository, VectorIndexRepository, JobsRepository, NamespaceSettingsRepository]),
         UpsertDocumentUseCase,
         VectorIndexBootstrap,
         { provide: JobEventsNotifier, useFactory: (redis: Redis) => new JobEventsNotifier(redis, config.QUEUE_PREFIX), inject: [Redis] },

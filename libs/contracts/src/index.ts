@@ -10,3 +10,4 @@ export * from './jobs/job-state';
 export * from './jobs/queues';
 export * from './jobs/jobs.schema';
 export * from './governance/audit.schema';
+export * from './governance/pii-policy.schema';

@@ -15,3 +15,4 @@ export * from './repositories/outbox.repository';
 export * from './repositories/dead-letters.repository';
 export * from './repositories/idempotency.repository';
 export * from './repositories/audit.repository';
+export * from './repositories/namespace-settings.repository';

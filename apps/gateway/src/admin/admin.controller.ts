@@ -16,7 +16,7 @@ import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common'
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/auth.context';
 import { IdempotencyExempt } from '../idempotency/idempotency.interceptor';
-import { Audited } from '../audit/audit.interceptor';
+import { Audited } from '../governance/audit.interceptor';
 import { ApiErrors, ApiIdempotent, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
 import { CreateTenantUseCase, IssueApiKeyUseCase, RevokeApiKeyUseCase } from './admin.use-cases';
 

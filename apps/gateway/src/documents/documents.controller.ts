@@ -19,7 +19,7 @@ import { ZodValidationPipe } from '@datafactory/service-kit';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentTenant, RequireRole, TenantPrincipal } from '../auth/auth.context';
-import { Audited } from '../audit/audit.interceptor';
+import { Audited } from '../governance/audit.interceptor';
 import { ApiErrors, ApiIdempotent, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
 import { UpstreamClients, withQuery } from '../upstream.clients';
 

@@ -25,7 +25,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiRespo
 import type { Response } from 'express';
 import { CurrentPrincipal, CurrentTenant, Principal, RequireRole, RequireRoleOrAdmin, TenantPrincipal, tenantScope } from '../auth/auth.context';
 import { IdempotentRequest, idempotencyHeaders } from '../idempotency/idempotency.interceptor';
-import { Audited } from '../audit/audit.interceptor';
+import { Audited } from '../governance/audit.interceptor';
 import { ApiErrors, ApiIdempotent, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
 import { UpstreamClients, withQuery } from '../upstream.clients';
 import { JobEventsStream } from './job-events.stream';

@@ -16,6 +16,7 @@ export function toDocumentSummary(row: DocumentRow): DocumentSummary {
     version: row.version,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
+    pii_counts: row.piiCounts,
   };
 }
 

@@ -1,6 +1,7 @@
 import { Chunk, chunkText, sha256Hex } from '@datafactory/chunking';
 import { AppError, DEFAULT_NAMESPACE, ErrorCode, TenantId, UpsertDocumentRequest, UpsertDocumentResponse } from '@datafactory/contracts';
-import { DocumentsRepository, WriteHook, toVectorLiteral } from '@datafactory/db';
+import { DocumentsRepository, NamespaceSettingsRepository, WriteHook, toVectorLiteral } from '@datafactory/db';
+import { PiiCounts as DetectedPii, redactPii } from '@datafactory/pii';
 import { EmbeddingError, EmbeddingProvider } from '@datafactory/embedding';
 import { EMBEDDING_PROVIDER, canonicalJson } from '@datafactory/service-kit';
 import { Inject, Injectable } from '@nestjs/common';
@@ -14,6 +15,7 @@ import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 export class UpsertDocumentUseCase {
   constructor(
     private readonly documents: DocumentsRepository,
+    private readonly settings: NamespaceSettingsRepository,
     @Inject(EMBEDDING_PROVIDER) private readonly embedder: EmbeddingProvider,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
@@ -24,8 +26,10 @@ export class UpsertDocumentUseCase {
    */
   async execute(tenantId: TenantId, req: UpsertDocumentRequest, opts: { force?: boolean; hook?: WriteHook } = {}): Promise<UpsertDocumentResponse> {
     const namespace = req.namespace ?? DEFAULT_NAMESPACE;
-    const docHash = sha256Hex(req.text);
-    const title = req.title ?? null;
+    // PII policy first: nothing below (hashes, chunks, the embedding provider, storage) sees what it removes.
+    const { text, title, piiCounts } = await this.applyPiiPolicy(tenantId, namespace, req.text, req.title ?? null);
+    // The hash is of the text as stored (after redaction), so the same input is still "unchanged".
+    const docHash = sha256Hex(text);
     const metadata = req.metadata ?? {};
     const subjectIds = [...new Set(req.subject_ids ?? [])].sort();
     const metaHash = sha256Hex(canonicalJson({ title, metadata, subjectIds }));
@@ -37,6 +41,7 @@ export class UpsertDocumentUseCase {
       doc_hash: docHash,
       chunks,
       embedding_version: version,
+      pii_counts: piiCounts,
     });
 
     const state = await this.documents.findState(tenantId, namespace, req.doc_id);
@@ -45,7 +50,7 @@ export class UpsertDocumentUseCase {
       return respond('unchanged', state.chunkCount);
     }
 
-    const chunks = chunkText(req.text, { maxTokens: this.config.CHUNK_MAX_TOKENS, overlapTokens: this.config.CHUNK_OVERLAP_TOKENS });
+    const chunks = chunkText(text, { maxTokens: this.config.CHUNK_MAX_TOKENS, overlapTokens: this.config.CHUNK_OVERLAP_TOKENS });
     // One retry covers the rare case of a cache entry removed between lookup and write.
     for (let attempt = 1; ; attempt++) {
       const newEmbeddings = await this.embedMissing(chunks);
@@ -54,8 +59,9 @@ export class UpsertDocumentUseCase {
           namespace,
           docId: req.doc_id,
           title,
-          text: req.text,
+          text,
           metadata,
+          piiCounts,
           subjectIds,
           docHash,
           metaHash,
@@ -70,6 +76,22 @@ export class UpsertDocumentUseCase {
         if (attempt >= 2 || !(error instanceof Error) || !error.message.startsWith('chunk write incomplete')) throw error;
       }
     }
+  }
+
+  private async applyPiiPolicy(tenantId: TenantId, namespace: string, text: string, title: string | null): Promise<{ text: string; title: string | null; piiCounts: DetectedPii }> {
+    const policy = await this.settings.piiPolicy(tenantId, namespace);
+    if (policy === 'off') return { text, title, piiCounts: {} };
+    const body = redactPii(text);
+    const heading = title === null ? null : redactPii(title);
+    const piiCounts: DetectedPii = { ...body.counts };
+    for (const [type, n] of Object.entries(heading?.counts ?? {})) piiCounts[type as keyof DetectedPii] = (piiCounts[type as keyof DetectedPii] ?? 0) + (n ?? 0);
+    if (policy === 'reject' && body.total + (heading?.total ?? 0) > 0) {
+      const found = Object.entries(piiCounts).map(([type, n]) => `${n} ${type}`).join(', ');
+      throw new AppError(ErrorCode.PiiDetected, `the document contains personal data (${found}) and namespace "${namespace}" rejects PII; remove it or use the redact policy`, {
+        details: { pii_counts: piiCounts },
+      });
+    }
+    return { text: body.text, title: heading?.text ?? null, piiCounts };
   }
 
   /** Embeds, in batches, only the distinct chunk texts that have no embedding for this version yet. */

@@ -25,6 +25,7 @@ export const UpsertDocumentResponseSchema = z.object({
   doc_hash: z.string().describe('SHA-256 (hex) of the text'),
   chunks: z.number().int(),
   embedding_version: z.string(),
+  pii_counts: z.record(z.string(), z.number().int()).describe('PII found per type under the namespace\'s policy (redacted when the policy is redact); {} when off'),
 });
 export type UpsertDocumentResponse = z.infer<typeof UpsertDocumentResponseSchema>;
 
@@ -40,6 +41,7 @@ export const DocumentSummarySchema = z.object({
   tokens: z.number().int(),
   embedding_version: z.string(),
   version: z.number().int().describe('Incremented on every change of the document'),
+  pii_counts: z.record(z.string(), z.number().int()).describe('PII redacted from the stored text, per type'),
   created_at: TimestampSchema,
   updated_at: TimestampSchema,
 });

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'erasure.request',
   'erasure.complete',
   'retention.change',
+  'pii_policy.change',
   'retention.sweep',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -11,6 +11,7 @@ export interface DocumentState {
   embeddingVersion: string;
   chunkCount: number;
   version: number;
+  piiCounts: Record<string, number>;
 }
 
 export interface DocumentRow {
@@ -27,6 +28,7 @@ export interface DocumentRow {
   version: number;
   createdAt: Date;
   updatedAt: Date;
+  piiCounts: Record<string, number>;
 }
 
 export interface DocumentWithText extends DocumentRow {
@@ -52,6 +54,8 @@ export interface DocumentWrite {
   metaHash: string;
   embeddingVersion: string;
   tokenCount: number;
+  /** PII redacted from `text` under the namespace policy, per type (default none). */
+  piiCounts?: Record<string, number>;
   chunks: ChunkWrite[];
   /** Embeddings computed for this write (pgvector literals) that the cache does not hold yet. */
   newEmbeddings: Array<{ hash: string; vector: string }>;
@@ -79,7 +83,7 @@ export interface WriteOutcome {
 }
 
 const SUMMARY_COLUMNS = `namespace, doc_id, title, metadata, subject_ids, status, doc_hash, chunk_count, token_count,
-  embedding_version, version, created_at, updated_at`;
+  embedding_version, version, created_at, updated_at, pii_counts`;
 
 interface SummaryRecord {
   namespace: string;
@@ -95,6 +99,7 @@ interface SummaryRecord {
   version: number;
   created_at: Date;
   updated_at: Date;
+  pii_counts: Record<string, number>;
 }
 
 function toRow(r: SummaryRecord): DocumentRow {
@@ -112,6 +117,7 @@ function toRow(r: SummaryRecord): DocumentRow {
     version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    piiCounts: r.pii_counts,
   };
 }
 
@@ -130,7 +136,7 @@ export class DocumentsRepository {
 
   async findState(tenantId: TenantId, namespace: string, docId: string): Promise<DocumentState | null> {
     const rows: Array<Record<string, unknown>> = await this.ds.query(
-      `SELECT id, status, doc_hash, meta_hash, embedding_version, chunk_count, version
+      `SELECT id, status, doc_hash, meta_hash, embedding_version, chunk_count, version, pii_counts
          FROM documents WHERE tenant_id = $1 AND namespace = $2 AND doc_id = $3`,
       [tenantId, namespace, docId],
     );
@@ -155,12 +161,12 @@ export class DocumentsRepository {
 
       const inserted: Array<{ id: string; version: number }> = await em.query(
         `INSERT INTO documents (tenant_id, namespace, doc_id, title, text, metadata, subject_ids, doc_hash, meta_hash,
-                                embedding_version, chunk_count, token_count)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::text[], $8, $9, $10, $11, $12)
+                                embedding_version, chunk_count, token_count, pii_counts)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::text[], $8, $9, $10, $11, $12, $13::jsonb)
          ON CONFLICT ON CONSTRAINT documents_tenant_namespace_doc_key DO NOTHING
          RETURNING id, version`,
         [tenantId, w.namespace, w.docId, w.title, w.text, JSON.stringify(w.metadata), w.subjectIds, w.docHash, w.metaHash,
-          w.embeddingVersion, w.chunks.length, w.tokenCount],
+          w.embeddingVersion, w.chunks.length, w.tokenCount, JSON.stringify(w.piiCounts ?? {})],
       );
       const created = inserted[0];
       if (created) {
@@ -170,7 +176,7 @@ export class DocumentsRepository {
       }
 
       const locked: Array<Record<string, unknown>> = await em.query(
-        `SELECT id, status, doc_hash, meta_hash, embedding_version, chunk_count, version
+        `SELECT id, status, doc_hash, meta_hash, embedding_version, chunk_count, version, pii_counts
            FROM documents WHERE tenant_id = $1 AND namespace = $2 AND doc_id = $3 FOR UPDATE`,
         [tenantId, w.namespace, w.docId],
       );
@@ -199,12 +205,12 @@ export class DocumentsRepository {
       const updated = await returningRows<{ version: number }>(
         em,
         `UPDATE documents SET title = $2, text = $3, metadata = $4::jsonb, subject_ids = $5::text[], doc_hash = $6,
-                meta_hash = $7, embedding_version = $8, chunk_count = $9, token_count = $10, status = 'active',
+                meta_hash = $7, embedding_version = $8, chunk_count = $9, token_count = $10, pii_counts = $11::jsonb, status = 'active',
                 deleted_at = NULL, version = version + 1, updated_at = now(),
                 created_at = CASE WHEN status = 'deleted' THEN now() ELSE created_at END
           WHERE id = $1 RETURNING version`,
         [current.id, w.title, w.text, JSON.stringify(w.metadata), w.subjectIds, w.docHash, w.metaHash, w.embeddingVersion,
-          w.chunks.length, w.tokenCount],
+          w.chunks.length, w.tokenCount, JSON.stringify(w.piiCounts ?? {})],
       );
       await em.query(`DELETE FROM chunks WHERE document_id = $1`, [current.id]);
       await this.insertChunks(em, tenantId, current.id, w);
@@ -315,6 +321,7 @@ export class DocumentsRepository {
       embeddingVersion: String(r['embedding_version']),
       chunkCount: Number(r['chunk_count']),
       version: Number(r['version']),
+      piiCounts: (r['pii_counts'] as Record<string, number> | undefined) ?? {},
     };
   }
 }
