@@ -1,4 +1,4 @@
-import { databaseConfig, internalConfig, loadConfig, port, redisConfig, runtimeConfig } from '@datafactory/config';
+import { databaseConfig, governanceKeyConfig, internalConfig, loadConfig, port, redisConfig, runtimeConfig } from '@datafactory/config';
 import { z } from 'zod';
 
 export const governanceConfigSchema = z.object({
@@ -6,6 +6,7 @@ export const governanceConfigSchema = z.object({
   ...databaseConfig.shape,
   ...redisConfig.shape,
   ...internalConfig.shape,
+  ...governanceKeyConfig.shape,
   GOVERNANCE_PORT: port(8084),
 });
 
@@ -14,3 +15,5 @@ export type GovernanceConfig = z.output<typeof governanceConfigSchema>;
 export function loadGovernanceConfig(env: NodeJS.ProcessEnv = process.env): GovernanceConfig {
   return loadConfig('governance', governanceConfigSchema, env);
 }
+
+export const GOVERNANCE_CONFIG = Symbol('GOVERNANCE_CONFIG');

@@ -1,13 +1,14 @@
-import { AuditRepository, NamespaceSettingsRepository } from '@datafactory/db';
+import { AuditRepository, ErasureRepository, JobsRepository, NamespaceSettingsRepository } from '@datafactory/db';
 import { BasicServiceModule, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditController } from './audit/audit.controller';
-import { GovernanceConfig } from './governance.config';
+import { ErasureController } from './erasure/erasure.controller';
+import { GOVERNANCE_CONFIG, GovernanceConfig } from './governance.config';
 import { PiiPolicyController } from './policies/pii-policy.controller';
 
 /**
- * The governance service: the tamper-evident audit log (listing and chain verification) and per-namespace
- * PII policies so far; erasure and retention arrive with the rest of the governance issue.
+ * The governance service: the tamper-evident audit log (listing and chain verification), per-namespace PII
+ * policies and GDPR erasure requests with signed certificates; retention arrives with the rest of the issue.
  */
 @Module({})
 export class GovernanceModule {
@@ -15,8 +16,8 @@ export class GovernanceModule {
     return {
       module: GovernanceModule,
       imports: [BasicServiceModule.forRoot('governance', config)],
-      controllers: [AuditController, PiiPolicyController],
-      providers: [...repositoryProviders([AuditRepository, NamespaceSettingsRepository])],
+      controllers: [AuditController, PiiPolicyController, ErasureController],
+      providers: [{ provide: GOVERNANCE_CONFIG, useValue: config }, ...repositoryProviders([AuditRepository, NamespaceSettingsRepository, ErasureRepository, JobsRepository])],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { DocumentsRepository, JobsRepository, NamespaceSettingsRepository, VectorIndexRepository } from '@datafactory/db';
+import { AuditRepository, DocumentsRepository, ErasureRepository, JobsRepository, NamespaceSettingsRepository, VectorIndexRepository } from '@datafactory/db';
 import { JobEventsNotifier } from '@datafactory/queue';
 import { Redis } from 'ioredis';
 import { BasicServiceModule, VectorIndexBootstrap, embeddingProvider, repositoryProviders } from '@datafactory/service-kit';
@@ -7,6 +7,7 @@ import { DocumentsController } from './documents/documents.controller';
 import { UpsertDocumentUseCase } from './documents/upsert-document.use-case';
 import { INGEST_CONFIG, IngestConfig } from './ingest.config';
 import { BatchUpsertHandler } from './jobs/batch-upsert.handler';
+import { ErasureHandler } from './jobs/erasure.handler';
 import { IndexRebuildHandler } from './jobs/index-rebuild.handler';
 import { IngestWorker } from './jobs/ingest.worker';
 import { JOB_HANDLERS } from './jobs/job-handler';
@@ -21,13 +22,14 @@ export class IngestModule {
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
         embeddingProvider(config),
-        ...repositoryProviders([DocumentsRepository, VectorIndexRepository, JobsRepository, NamespaceSettingsRepository]),
+        ...repositoryProviders([DocumentsRepository, VectorIndexRepository, JobsRepository, NamespaceSettingsRepository, ErasureRepository, AuditRepository]),
         UpsertDocumentUseCase,
         VectorIndexBootstrap,
         { provide: JobEventsNotifier, useFactory: (redis: Redis) => new JobEventsNotifier(redis, config.QUEUE_PREFIX), inject: [Redis] },
         BatchUpsertHandler,
         IndexRebuildHandler,
-        { provide: JOB_HANDLERS, useFactory: (...handlers: unknown[]) => handlers, inject: [BatchUpsertHandler, IndexRebuildHandler] },
+        ErasureHandler,
+        { provide: JOB_HANDLERS, useFactory: (...handlers: unknown[]) => handlers, inject: [BatchUpsertHandler, IndexRebuildHandler, ErasureHandler] },
         IngestWorker,
       ],
     };

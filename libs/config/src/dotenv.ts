@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 
 /** Settings that `.env.example` leaves empty and that are generated, random, on first start. */
-export const GENERATED_SECRETS = ['ADMIN_TOKEN', 'API_KEY_PEPPER', 'INTERNAL_TOKEN'] as const;
+export const GENERATED_SECRETS = ['ADMIN_TOKEN', 'API_KEY_PEPPER', 'INTERNAL_TOKEN', 'GOVERNANCE_SIGNING_KEY'] as const;
 
 export interface PrepareEnvironmentResult {
   envFile: string | null;
@@ -26,7 +26,7 @@ export function prepareEnvironment(
   const envFile = resolve(cwd, env['ENV_FILE'] ?? '.env');
   const created = createFromExample(envFile);
   if (created) {
-    log(`[datafactory] created ${envFile} from .env.example with a new random ADMIN_TOKEN, API_KEY_PEPPER and INTERNAL_TOKEN`);
+    log(`[datafactory] created ${envFile} from .env.example with new random ADMIN_TOKEN, API_KEY_PEPPER, INTERNAL_TOKEN and GOVERNANCE_SIGNING_KEY`);
     log(`[datafactory] the admin token is in ${envFile} (ADMIN_TOKEN); keep that file private`);
   }
   if (existsSync(envFile)) loadDotenv({ path: envFile, processEnv: env, quiet: true, override: false });

@@ -137,3 +137,8 @@ export const workerConfig = z.object({
   WORKER_LOCK_MS: positiveInt(30_000, 1_000, 600_000),
   WORKER_STALLED_INTERVAL_MS: positiveInt(30_000, 1_000, 600_000),
 });
+
+export const governanceKeyConfig = z.object({
+  /** Signs erasure certificates (HMAC-SHA-256) and salts the hashes under which subject ids are kept after an erasure. */
+  GOVERNANCE_SIGNING_KEY: secret('GOVERNANCE_SIGNING_KEY'),
+});

@@ -11,3 +11,4 @@ export * from './jobs/queues';
 export * from './jobs/jobs.schema';
 export * from './governance/audit.schema';
 export * from './governance/pii-policy.schema';
+export * from './governance/erasure.schema';

@@ -16,3 +16,4 @@ export * from './repositories/dead-letters.repository';
 export * from './repositories/idempotency.repository';
 export * from './repositories/audit.repository';
 export * from './repositories/namespace-settings.repository';
+export * from './repositories/erasure.repository';

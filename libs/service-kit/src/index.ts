@@ -13,3 +13,4 @@ export * from './vector-index.bootstrap';
 export * from './basic-service.module';
 export * from './cursor';
 export * from './canonical-json';
+export * from './subject-hash';

@@ -70,6 +70,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     ADMIN_TOKEN: adminToken,
     API_KEY_PEPPER: randomBytes(24).toString('base64url'),
     INTERNAL_TOKEN: randomBytes(24).toString('base64url'),
+    GOVERNANCE_SIGNING_KEY: randomBytes(24).toString('base64url'),
     INGEST_URL: `http://127.0.0.1:${ports.ingest}`,
     SEARCH_URL: `http://127.0.0.1:${ports.search}`,
     JOB_ORCHESTRATOR_URL: `http://127.0.0.1:${ports['job-orchestrator']}`,

@@ -1,5 +1,12 @@
 import {
+  ErasureAccepted,
+  ErasureAcceptedSchema,
+  ErasureResponse,
+  ErasureResponseSchema,
+  EraseRequest,
+  EraseRequestSchema,
   NamespaceQuery,
+  UuidParamSchema,
   NamespaceQuerySchema,
   PiiPolicyResponse,
   PiiPolicyResponseSchema,
@@ -7,7 +14,7 @@ import {
   SetPiiPolicyRequestSchema,
 } from '@datafactory/contracts';
 import { ZodValidationPipe } from '@datafactory/service-kit';
-import { Body, Controller, Get, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentTenant, RequireRole, TenantPrincipal } from '../auth/auth.context';
 import { ApiErrors, ApiIdempotent, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
@@ -40,5 +47,27 @@ export class GovernanceController {
   @ApiErrors(400, 401, 403)
   async setPiiPolicy(@CurrentTenant() auth: TenantPrincipal, @Body(new ZodValidationPipe(SetPiiPolicyRequestSchema, 'PII policy')) body: SetPiiPolicyRequest): Promise<PiiPolicyResponse> {
     return (await this.upstream.governance.request<PiiPolicyResponse>('PUT', '/v1/governance/pii-policy', { tenantId: auth.tenantId, body })).body;
+  }
+
+  @Post('erase')
+  @HttpCode(202)
+  @RequireRole('admin')
+  @ApiIdempotent()
+  @Audited('erasure.request', (_req, res: ErasureAccepted) => ({ target: res.erasure_id, details: { job_id: res.job_id } }))
+  @ApiOperation({ summary: 'Erase a document, a data subject, a namespace or the tenant (GDPR Art. 17); dry_run reports without erasing' })
+  @ApiJsonBody(EraseRequestSchema)
+  @ApiJsonResponse(202, ErasureAcceptedSchema, 'accepted: follow the job, then read the certificate')
+  @ApiErrors(400, 401, 403, 503)
+  async erase(@CurrentTenant() auth: TenantPrincipal, @Body(new ZodValidationPipe(EraseRequestSchema, 'erase request')) body: EraseRequest): Promise<ErasureAccepted> {
+    return (await this.upstream.governance.request<ErasureAccepted>('POST', '/v1/governance/erase', { tenantId: auth.tenantId, apiKeyId: auth.keyId, body })).body;
+  }
+
+  @Get('erasures/:erasureId')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'An erasure: status and its signed certificate (per store: counts before and after, verification queries)' })
+  @ApiJsonResponse(200, ErasureResponseSchema, 'the erasure')
+  @ApiErrors(400, 401, 403, 404)
+  async erasure(@CurrentTenant() auth: TenantPrincipal, @Param('erasureId', new ZodValidationPipe(UuidParamSchema, 'erasure_id')) erasureId: string): Promise<ErasureResponse> {
+    return (await this.upstream.governance.request<ErasureResponse>('GET', `/v1/governance/erasures/${erasureId}`, { tenantId: auth.tenantId })).body;
   }
 }

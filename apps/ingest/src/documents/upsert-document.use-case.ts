@@ -3,7 +3,7 @@ import { AppError, DEFAULT_NAMESPACE, ErrorCode, TenantId, UpsertDocumentRequest
 import { DocumentsRepository, NamespaceSettingsRepository, WriteHook, toVectorLiteral } from '@datafactory/db';
 import { PiiCounts as DetectedPii, redactPii } from '@datafactory/pii';
 import { EmbeddingError, EmbeddingProvider } from '@datafactory/embedding';
-import { EMBEDDING_PROVIDER, canonicalJson } from '@datafactory/service-kit';
+import { EMBEDDING_PROVIDER, canonicalJson, subjectHash } from '@datafactory/service-kit';
 import { Inject, Injectable } from '@nestjs/common';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 
@@ -22,9 +22,15 @@ export class UpsertDocumentUseCase {
 
   /**
    * `force` rewrites chunks even for unchanged content (index rebuild); `hook` runs inside the write's
-   * transaction, or alone when nothing needs writing, exactly once per successful call.
+   * transaction, or alone when nothing needs writing, exactly once per successful call; `acceptedAt` (default
+   * now) is when the write was accepted: an erasure requested since then refuses it.
    */
-  async execute(tenantId: TenantId, req: UpsertDocumentRequest, opts: { force?: boolean; hook?: WriteHook } = {}): Promise<UpsertDocumentResponse> {
+  async execute(
+    tenantId: TenantId,
+    req: UpsertDocumentRequest,
+    opts: { force?: boolean; hook?: WriteHook; acceptedAt?: Date } = {},
+  ): Promise<UpsertDocumentResponse> {
+    const acceptedAt = opts.acceptedAt ?? new Date();
     const namespace = req.namespace ?? DEFAULT_NAMESPACE;
     // PII policy first: nothing below (hashes, chunks, the embedding provider, storage) sees what it removes.
     const { text, title, piiCounts } = await this.applyPiiPolicy(tenantId, namespace, req.text, req.title ?? null);
@@ -70,6 +76,8 @@ export class UpsertDocumentUseCase {
           chunks: chunks.map((c) => ({ ordinal: c.ordinal, text: c.text, hash: c.hash, tokenCount: c.tokenCount })),
           newEmbeddings,
           ...(opts.force ? { force: true } : {}),
+          acceptedAt,
+          subjectHashes: subjectIds.map((id) => subjectHash(this.config.GOVERNANCE_SIGNING_KEY, id)),
         }, opts.hook);
         return respond(outcome.status, outcome.chunkCount);
       } catch (error) {

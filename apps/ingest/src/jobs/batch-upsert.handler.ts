@@ -32,7 +32,7 @@ export class BatchUpsertHandler implements JobHandler {
           await this.upsert.execute(
             job.tenantId,
             { ...item.body, namespace: job.namespace || DEFAULT_NAMESPACE, doc_id: item.docId },
-            { hook: (tx, status) => this.jobs.settleItem(tx, ctx.lease, item.ordinal, { outcome: status }) },
+            { hook: (tx, status) => this.jobs.settleItem(tx, ctx.lease, item.ordinal, { outcome: status }), acceptedAt: job.createdAt },
           );
         } catch (error) {
           if (!(error instanceof AppError) || error.status >= 500) throw error;

@@ -44,7 +44,7 @@ export class IndexRebuildHandler implements JobHandler {
           const res = await this.upsert.execute(
             job.tenantId,
             { namespace: job.namespace, doc_id: doc.docId, text: doc.text, ...(doc.title === null ? {} : { title: doc.title }), metadata: doc.metadata as never, subject_ids: doc.subjectIds },
-            { force: true, hook: (tx) => this.jobs.assertLease(tx, ctx.lease) },
+            { force: true, hook: (tx) => this.jobs.assertLease(tx, ctx.lease), acceptedAt: job.createdAt },
           );
           cp.counts[res.status]++;
         } catch (error) {

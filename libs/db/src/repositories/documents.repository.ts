@@ -1,4 +1,5 @@
-import { TenantId } from '@datafactory/contracts';
+import { AppError, ErrorCode, TenantId } from '@datafactory/contracts';
+import { erasureLockKey } from './erasure.repository';
 import { DataSource, EntityManager } from 'typeorm';
 import { DocumentStatus } from '../entities';
 import { returningRows } from '../returning-rows';
@@ -61,6 +62,10 @@ export interface DocumentWrite {
   newEmbeddings: Array<{ hash: string; vector: string }>;
   /** Rewrite chunks even when the content is unchanged (index rebuild after a chunking change). */
   force?: boolean;
+  /** When the write was accepted (request arrival, or batch submission): erasures since then refuse it. */
+  acceptedAt?: Date;
+  /** Salted hashes of the document's subject ids, to match subject erasure tombstones. */
+  subjectHashes?: string[];
 }
 
 /** Runs inside the write's transaction, before commit (e.g. a job marks its item done, fenced by its lease). */
@@ -150,6 +155,21 @@ export class DocumentsRepository {
    */
   async write(tenantId: TenantId, w: DocumentWrite, hook?: WriteHook): Promise<WriteOutcome> {
     return this.ds.transaction(async (em) => {
+      // Writes share the tenant's erasure lock: an erasure waits for writes in flight, later writes see its tombstone.
+      await em.query(`SELECT pg_advisory_xact_lock_shared(hashtext($1))`, [erasureLockKey(tenantId)]);
+      if (w.acceptedAt) {
+        const erased: unknown[] = await em.query(
+          `SELECT 1 FROM erasure_tombstones WHERE tenant_id = $1 AND created_at > $2 AND (
+              (namespace IS NULL AND doc_id IS NULL AND subject_hash IS NULL)
+           OR (namespace = $3 AND doc_id IS NULL AND subject_hash IS NULL)
+           OR (namespace = $3 AND doc_id = $4)
+           OR subject_hash = ANY($5::text[])) LIMIT 1`,
+          [tenantId, w.acceptedAt, w.namespace, w.docId, w.subjectHashes ?? []],
+        );
+        if (erased.length > 0) {
+          throw new AppError(ErrorCode.DocumentErased, `"${w.docId}" was covered by an erasure requested after this write was accepted; it is not stored`);
+        }
+      }
       if (w.newEmbeddings.length > 0) {
         await em.query(
           `INSERT INTO embedding_cache (chunk_hash, embedding_version, embedding)
