@@ -6,6 +6,8 @@
  * document is present exactly once, no chunk is duplicated and no half-written document is ever visible.
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { FakeOpenAiServer, startFakeOpenAiServer } from '../../libs/embedding/src/testing';
 import {
@@ -225,6 +227,7 @@ beforeAll(async () => {
       DB_POOL_SIZE: '5',
       DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '2000',
       SSE_HEARTBEAT_MS: '500',
+      LOG_LEVEL: 'debug',
     },
   });
   const admin = { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' };
@@ -236,6 +239,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   writeFaultReport(report);
+  if (stack) {
+    // Crashes, retries and dead letters were logged at debug level: none of it may carry document text.
+    for (const file of readdirSync(stack.logDir)) {
+      const log = readFileSync(join(stack.logDir, file), 'utf8');
+      expect({ file, leaks: ['resilient systems survive crashes', 'POISON-PILL', 'REJECT-ME'].filter((text) => log.includes(text)) }).toEqual({ file, leaks: [] });
+    }
+  }
   if (stack) await stopStack(stack);
   await fake?.close();
   await redis?.destroy();

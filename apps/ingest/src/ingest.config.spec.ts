@@ -1,7 +1,7 @@
 import { ConfigError } from '@datafactory/config';
 import { loadIngestConfig } from './ingest.config';
 
-const MINIMAL = { INTERNAL_TOKEN: 'i'.repeat(32) };
+const MINIMAL = { INTERNAL_TOKEN: 'i'.repeat(32), GOVERNANCE_SIGNING_KEY: 'g'.repeat(32) };
 
 function problems(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -38,8 +38,11 @@ describe('loadIngestConfig', () => {
     expect(config.EMBEDDING_MODEL).toBeUndefined();
   });
 
-  it('requires INTERNAL_TOKEN', () => {
-    expect(problems({})).toEqual([expect.stringMatching(/^INTERNAL_TOKEN: INTERNAL_TOKEN is required/)]);
+  it('requires INTERNAL_TOKEN and GOVERNANCE_SIGNING_KEY', () => {
+    expect(problems({})).toEqual([
+      expect.stringMatching(/^INTERNAL_TOKEN: INTERNAL_TOKEN is required/),
+      expect.stringMatching(/^GOVERNANCE_SIGNING_KEY: GOVERNANCE_SIGNING_KEY is required/),
+    ]);
   });
 
   it('runs the embedding and chunking cross-field rules', () => {

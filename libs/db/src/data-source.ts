@@ -21,7 +21,8 @@ export function createDataSource(settings: DatabaseSettings): DataSource {
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // TypeORM's own error log prints query parameters, i.e. document text: errors are reported by the services.
+    logging: false,
     applicationName: settings.applicationName,
     extra: {
       max: settings.poolSize,
