@@ -228,6 +228,7 @@ beforeAll(async () => {
       DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '2000',
       SSE_HEARTBEAT_MS: '500',
       LOG_LEVEL: 'debug',
+      RETENTION_SWEEP_INTERVAL_MS: '1500',
     },
   });
   const admin = { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' };
@@ -461,5 +462,22 @@ describe('durable jobs under faults', () => {
     }
     const row = await audit('50 concurrent requests, one Idempotency-Key', 'idem', docs.map((d) => d.doc_id), job, null, `${ids.size} job(s) created`);
     expectClean(row, job);
+  });
+
+  it('two orchestrators schedule each tenant\'s retention sweep once per window', async () => {
+    const second = await startExtraInstance(stack, 'job-orchestrator', 'job-orchestrator-2');
+    try {
+      await sleep(4_000);
+    } finally {
+      await signalPid(second, 'SIGTERM');
+    }
+    const rows = await sql<{ idempotency_key: string; n: number }>(
+      `SELECT idempotency_key, count(*)::int AS n FROM jobs WHERE tenant_id = $1 AND type = 'retention_sweep' GROUP BY idempotency_key`,
+      [tenantId],
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    rows.forEach((r) => expect(r.n).toBe(1));
+    const ended = await sql<{ status: string }>(`SELECT DISTINCT status FROM jobs WHERE tenant_id = $1 AND type = 'retention_sweep' AND status IN ('failed', 'dead_lettered')`, [tenantId]);
+    expect(ended).toEqual([]);
   });
 });

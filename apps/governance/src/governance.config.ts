@@ -1,4 +1,4 @@
-import { databaseConfig, governanceKeyConfig, internalConfig, loadConfig, port, redisConfig, runtimeConfig } from '@datafactory/config';
+import { databaseConfig, governanceKeyConfig, internalConfig, loadConfig, port, redisConfig, retentionConfig, runtimeConfig } from '@datafactory/config';
 import { z } from 'zod';
 
 export const governanceConfigSchema = z.object({
@@ -7,6 +7,7 @@ export const governanceConfigSchema = z.object({
   ...redisConfig.shape,
   ...internalConfig.shape,
   ...governanceKeyConfig.shape,
+  ...retentionConfig.shape,
   GOVERNANCE_PORT: port(8084),
 });
 

@@ -1,14 +1,15 @@
-import { AuditRepository, ErasureRepository, JobsRepository, NamespaceSettingsRepository } from '@datafactory/db';
+import { AuditRepository, ErasureRepository, JobsRepository, NamespaceSettingsRepository, RetentionRepository } from '@datafactory/db';
 import { BasicServiceModule, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditController } from './audit/audit.controller';
 import { ErasureController } from './erasure/erasure.controller';
 import { GOVERNANCE_CONFIG, GovernanceConfig } from './governance.config';
 import { PiiPolicyController } from './policies/pii-policy.controller';
+import { RetentionController } from './policies/retention.controller';
 
 /**
  * The governance service: the tamper-evident audit log (listing and chain verification), per-namespace PII
- * policies and GDPR erasure requests with signed certificates; retention arrives with the rest of the issue.
+ * policies, GDPR erasure requests with signed certificates, retention policies and legal holds.
  */
 @Module({})
 export class GovernanceModule {
@@ -16,8 +17,8 @@ export class GovernanceModule {
     return {
       module: GovernanceModule,
       imports: [BasicServiceModule.forRoot('governance', config)],
-      controllers: [AuditController, PiiPolicyController, ErasureController],
-      providers: [{ provide: GOVERNANCE_CONFIG, useValue: config }, ...repositoryProviders([AuditRepository, NamespaceSettingsRepository, ErasureRepository, JobsRepository])],
+      controllers: [AuditController, PiiPolicyController, ErasureController, RetentionController],
+      providers: [{ provide: GOVERNANCE_CONFIG, useValue: config }, ...repositoryProviders([AuditRepository, NamespaceSettingsRepository, ErasureRepository, JobsRepository, RetentionRepository])],
     };
   }
 }

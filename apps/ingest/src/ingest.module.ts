@@ -1,4 +1,12 @@
-import { AuditRepository, DocumentsRepository, ErasureRepository, JobsRepository, NamespaceSettingsRepository, VectorIndexRepository } from '@datafactory/db';
+import {
+  AuditRepository,
+  DocumentsRepository,
+  ErasureRepository,
+  JobsRepository,
+  NamespaceSettingsRepository,
+  RetentionRepository,
+  VectorIndexRepository,
+} from '@datafactory/db';
 import { JobEventsNotifier } from '@datafactory/queue';
 import { Redis } from 'ioredis';
 import { BasicServiceModule, VectorIndexBootstrap, embeddingProvider, repositoryProviders } from '@datafactory/service-kit';
@@ -8,6 +16,7 @@ import { UpsertDocumentUseCase } from './documents/upsert-document.use-case';
 import { INGEST_CONFIG, IngestConfig } from './ingest.config';
 import { BatchUpsertHandler } from './jobs/batch-upsert.handler';
 import { ErasureHandler } from './jobs/erasure.handler';
+import { RetentionSweepHandler } from './jobs/retention-sweep.handler';
 import { IndexRebuildHandler } from './jobs/index-rebuild.handler';
 import { IngestWorker } from './jobs/ingest.worker';
 import { JOB_HANDLERS } from './jobs/job-handler';
@@ -22,14 +31,19 @@ export class IngestModule {
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
         embeddingProvider(config),
-        ...repositoryProviders([DocumentsRepository, VectorIndexRepository, JobsRepository, NamespaceSettingsRepository, ErasureRepository, AuditRepository]),
+        ...repositoryProviders([DocumentsRepository, VectorIndexRepository, JobsRepository, NamespaceSettingsRepository, ErasureRepository, AuditRepository, RetentionRepository]),
         UpsertDocumentUseCase,
         VectorIndexBootstrap,
         { provide: JobEventsNotifier, useFactory: (redis: Redis) => new JobEventsNotifier(redis, config.QUEUE_PREFIX), inject: [Redis] },
         BatchUpsertHandler,
         IndexRebuildHandler,
         ErasureHandler,
-        { provide: JOB_HANDLERS, useFactory: (...handlers: unknown[]) => handlers, inject: [BatchUpsertHandler, IndexRebuildHandler, ErasureHandler] },
+        RetentionSweepHandler,
+        {
+          provide: JOB_HANDLERS,
+          useFactory: (...handlers: unknown[]) => handlers,
+          inject: [BatchUpsertHandler, IndexRebuildHandler, ErasureHandler, RetentionSweepHandler],
+        },
         IngestWorker,
       ],
     };

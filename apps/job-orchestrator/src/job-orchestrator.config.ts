@@ -1,4 +1,4 @@
-import { databaseConfig, internalConfig, loadConfig, port, queueConfig, redisConfig, runtimeConfig } from '@datafactory/config';
+import { databaseConfig, internalConfig, loadConfig, port, queueConfig, redisConfig, retentionConfig, runtimeConfig } from '@datafactory/config';
 import { z } from 'zod';
 
 const positive = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
@@ -9,6 +9,7 @@ export const jobOrchestratorConfigSchema = z.object({
   ...redisConfig.shape,
   ...internalConfig.shape,
   ...queueConfig.shape,
+  ...retentionConfig.shape,
   JOB_ORCHESTRATOR_PORT: port(8083),
   /** Attempts a job gets (the first run and its retries) before it is dead-lettered; stored with each job. */
   JOB_MAX_ATTEMPTS: positive(5, 50),

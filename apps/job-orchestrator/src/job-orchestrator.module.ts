@@ -1,4 +1,4 @@
-import { DeadLettersRepository, JobsRepository, OutboxRepository } from '@datafactory/db';
+import { DeadLettersRepository, JobsRepository, OutboxRepository, RetentionRepository } from '@datafactory/db';
 import { BasicServiceModule, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DeadLettersController } from './dlq/dead-letters.controller';
@@ -10,6 +10,7 @@ import { QueueCloser, queueProviders } from './jobs/queue.providers';
 import { QueueStatsUseCase } from './jobs/queue-stats.use-case';
 import { OutboxRelay } from './relay/outbox-relay.service';
 import { Reconciler } from './relay/reconciler.service';
+import { RetentionScheduler } from './relay/retention-scheduler.service';
 
 /**
  * Owns jobs: accepts them (job + items + outbox in one transaction), relays the outbox to BullMQ,
@@ -24,11 +25,12 @@ export class JobOrchestratorModule {
       controllers: [JobsController, DeadLettersController],
       providers: [
         { provide: ORCHESTRATOR_CONFIG, useValue: config },
-        ...repositoryProviders([JobsRepository, OutboxRepository, DeadLettersRepository]),
+        ...repositoryProviders([JobsRepository, OutboxRepository, DeadLettersRepository, RetentionRepository]),
         ...queueProviders,
         QueueCloser,
         OutboxRelay,
         Reconciler,
+        RetentionScheduler,
         CreateJobUseCase,
         CancelJobUseCase,
         QueueStatsUseCase,

@@ -142,3 +142,14 @@ export const governanceKeyConfig = z.object({
   /** Signs erasure certificates (HMAC-SHA-256) and salts the hashes under which subject ids are kept after an erasure. */
   GOVERNANCE_SIGNING_KEY: secret('GOVERNANCE_SIGNING_KEY'),
 });
+
+export const retentionConfig = z.object({
+  /** Documents not updated for this many days are deleted by the sweep, unless a policy or a legal hold says otherwise. */
+  RETENTION_DEFAULT_DAYS: positiveInt(180, 0, 36_500),
+  /** Soft-deleted documents are purged (hard-deleted) this many days after their deletion. */
+  RETENTION_DELETED_GRACE_DAYS: positiveInt(30, 0, 36_500),
+  /** How often the job-orchestrator schedules a sweep per tenant. */
+  RETENTION_SWEEP_INTERVAL_MS: positiveInt(3_600_000, 1_000, 7 * 24 * 3_600_000),
+  /** Documents removed per transaction by a sweep. */
+  RETENTION_SWEEP_BATCH: positiveInt(200, 1, 10_000),
+});

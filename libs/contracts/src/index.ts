@@ -12,3 +12,4 @@ export * from './jobs/jobs.schema';
 export * from './governance/audit.schema';
 export * from './governance/pii-policy.schema';
 export * from './governance/erasure.schema';
+export * from './governance/retention.schema';

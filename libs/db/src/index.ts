@@ -17,3 +17,4 @@ export * from './repositories/idempotency.repository';
 export * from './repositories/audit.repository';
 export * from './repositories/namespace-settings.repository';
 export * from './repositories/erasure.repository';
+export * from './repositories/retention.repository';

@@ -1,4 +1,16 @@
 import {
+  JobAcceptedResponse,
+  JobAcceptedResponseSchema,
+  LegalHoldRequest,
+  LegalHoldRequestSchema,
+  LegalHoldResponse,
+  LegalHoldResponseSchema,
+  RetentionPreview,
+  RetentionPreviewSchema,
+  RetentionResponse,
+  RetentionResponseSchema,
+  SetRetentionRequest,
+  SetRetentionRequestSchema,
   ErasureAccepted,
   ErasureAcceptedSchema,
   ErasureResponse,
@@ -69,5 +81,58 @@ export class GovernanceController {
   @ApiErrors(400, 401, 403, 404)
   async erasure(@CurrentTenant() auth: TenantPrincipal, @Param('erasureId', new ZodValidationPipe(UuidParamSchema, 'erasure_id')) erasureId: string): Promise<ErasureResponse> {
     return (await this.upstream.governance.request<ErasureResponse>('GET', `/v1/governance/erasures/${erasureId}`, { tenantId: auth.tenantId })).body;
+  }
+
+  @Get('retention')
+  @RequireRole('reader')
+  @ApiOperation({ summary: 'Retention: the system default, the tenant default ("*") and per-namespace policies' })
+  @ApiJsonResponse(200, RetentionResponseSchema, 'policies')
+  @ApiErrors(401, 403)
+  async retention(@CurrentTenant() auth: TenantPrincipal): Promise<RetentionResponse> {
+    return (await this.upstream.governance.request<RetentionResponse>('GET', '/v1/governance/retention', { tenantId: auth.tenantId })).body;
+  }
+
+  @Put('retention')
+  @RequireRole('admin')
+  @ApiIdempotent()
+  @Audited('retention.change', (req) => ({ target: String((req.body as SetRetentionRequest).namespace ?? '*'), details: { max_age_days: (req.body as SetRetentionRequest).max_age_days, deleted_grace_days: (req.body as SetRetentionRequest).deleted_grace_days ?? null } }))
+  @ApiOperation({ summary: 'Set the tenant default ("*") or a namespace retention policy' })
+  @ApiJsonBody(SetRetentionRequestSchema)
+  @ApiJsonResponse(200, RetentionResponseSchema, 'policies after the change')
+  @ApiErrors(400, 401, 403)
+  async setRetention(@CurrentTenant() auth: TenantPrincipal, @Body(new ZodValidationPipe(SetRetentionRequestSchema, 'retention policy')) body: SetRetentionRequest): Promise<RetentionResponse> {
+    return (await this.upstream.governance.request<RetentionResponse>('PUT', '/v1/governance/retention', { tenantId: auth.tenantId, body })).body;
+  }
+
+  @Get('retention/preview')
+  @RequireRole('reader')
+  @ApiOperation({ summary: 'What the next retention sweep would remove' })
+  @ApiJsonResponse(200, RetentionPreviewSchema, 'preview')
+  @ApiErrors(401, 403)
+  async retentionPreview(@CurrentTenant() auth: TenantPrincipal): Promise<RetentionPreview> {
+    return (await this.upstream.governance.request<RetentionPreview>('GET', '/v1/governance/retention/preview', { tenantId: auth.tenantId })).body;
+  }
+
+  @Post('retention/sweep')
+  @HttpCode(202)
+  @RequireRole('admin')
+  @ApiIdempotent()
+  @ApiOperation({ summary: "Run this tenant's retention sweep now (it also runs on a schedule)" })
+  @ApiJsonResponse(202, JobAcceptedResponseSchema, 'the sweep job')
+  @ApiErrors(401, 403, 503)
+  async sweep(@CurrentTenant() auth: TenantPrincipal): Promise<JobAcceptedResponse> {
+    return (await this.upstream.governance.request<JobAcceptedResponse>('POST', '/v1/governance/retention/sweep', { tenantId: auth.tenantId, body: {} })).body;
+  }
+
+  @Put('legal-hold')
+  @RequireRole('admin')
+  @ApiIdempotent()
+  @Audited('legal_hold.change', (_req, res: LegalHoldResponse) => ({ target: `${res.namespace}/${res.doc_id}`, details: { legal_hold: res.legal_hold } }))
+  @ApiOperation({ summary: 'Put a document on legal hold (exempt from retention) or release it' })
+  @ApiJsonBody(LegalHoldRequestSchema)
+  @ApiJsonResponse(200, LegalHoldResponseSchema, 'the hold')
+  @ApiErrors(400, 401, 403, 404)
+  async legalHold(@CurrentTenant() auth: TenantPrincipal, @Body(new ZodValidationPipe(LegalHoldRequestSchema, 'legal hold')) body: LegalHoldRequest): Promise<LegalHoldResponse> {
+    return (await this.upstream.governance.request<LegalHoldResponse>('PUT', '/v1/governance/legal-hold', { tenantId: auth.tenantId, body })).body;
   }
 }

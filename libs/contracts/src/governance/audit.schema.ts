@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'retention.change',
   'pii_policy.change',
   'retention.sweep',
+  'legal_hold.change',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

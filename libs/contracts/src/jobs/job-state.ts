@@ -37,7 +37,7 @@ export function isTerminal(status: JobStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
-export const JOB_TYPES = ['batch_upsert', 'index_rebuild', 'erasure'] as const;
+export const JOB_TYPES = ['batch_upsert', 'index_rebuild', 'erasure', 'retention_sweep'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
 export const JOB_EVENT_TYPES = ['queued', 'started', 'progress', 'retrying', 'cancel_requested', 'completed', 'failed', 'cancelled', 'dead_lettered'] as const;

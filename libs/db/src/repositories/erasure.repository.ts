@@ -20,7 +20,9 @@ export interface ErasureRow {
 }
 
 export interface ErasureTarget {
-  scope: ErasureScope;
+  /** `ids`: the given document rows (retention); the others as requested by an erasure. */
+  scope: ErasureScope | 'ids';
+  documentIds?: string[];
   namespace: string | null;
   docId: string | null;
   subjectId: string | null;
@@ -57,13 +59,15 @@ const TARGET = `d.tenant_id = $1::uuid AND (
     ($5::text = 'tenant')
  OR ($5::text = 'namespace' AND d.namespace = $2::text)
  OR ($5::text = 'document' AND d.namespace = $2::text AND d.doc_id = $3::text)
- OR ($5::text = 'subject' AND $4::text = ANY(d.subject_ids)))`;
+ OR ($5::text = 'subject' AND $4::text = ANY(d.subject_ids))
+ OR ($5::text = 'ids' AND d.id = ANY($6::bigint[])))`;
 
 /** Job items that mention what the erasure covers (by document or by subject), over `job_items ji JOIN jobs j`. */
 const ITEMS = `j.tenant_id = $1::uuid AND (
     ($5::text = 'tenant')
  OR ($5::text = 'namespace' AND j.namespace = $2::text)
  OR ($5::text = 'document' AND j.namespace = $2::text AND ji.doc_id = $3::text)
+ OR ($5::text = 'ids' AND (j.namespace, ji.doc_id) IN (SELECT d.namespace, d.doc_id FROM documents d WHERE ${TARGET}))
  OR ($5::text = 'subject' AND (ji.body -> 'subject_ids' ? $4::text
       OR (j.namespace, ji.doc_id) IN (SELECT d.namespace, d.doc_id FROM documents d WHERE ${TARGET}))))`;
 
@@ -76,7 +80,7 @@ const CACHE = `ec.chunk_hash IN (SELECT c.chunk_hash FROM chunks c JOIN document
 const IDEMPOTENCY = `k.scope = 'tenant:' || $1::uuid::text AND (
     ($5::text = 'tenant')
  OR ($5::text = 'namespace' AND k.response_body ->> 'namespace' = $2::text)
- OR ($5::text IN ('document', 'subject') AND (k.response_body ->> 'namespace', k.response_body ->> 'doc_id')
+ OR ($5::text IN ('document', 'subject', 'ids') AND (k.response_body ->> 'namespace', k.response_body ->> 'doc_id')
       IN (SELECT d.namespace, d.doc_id FROM documents d WHERE ${TARGET})))`;
 
 /**
@@ -90,6 +94,8 @@ export const ERASURE_STORES: ReadonlyArray<{ store: string; count: string }> = [
   { store: 'postgres.job_items', count: `SELECT count(*)::int AS n FROM job_items ji JOIN jobs j ON j.id = ji.job_id WHERE ${ITEMS}` },
   { store: 'postgres.idempotency_keys', count: `SELECT count(*)::int AS n FROM idempotency_keys k WHERE ${IDEMPOTENCY}` },
 ];
+
+const params = (tenantId: TenantId, t: ErasureTarget): unknown[] => [tenantId, t.namespace, t.docId, t.subjectId, t.scope, t.documentIds ?? []];
 
 export class ErasureRepository {
   constructor(private readonly ds: DataSource) {}
@@ -142,7 +148,7 @@ export class ErasureRepository {
   async countStores(q: Queryable, tenantId: TenantId, t: ErasureTarget): Promise<StoreCount[]> {
     const out: StoreCount[] = [];
     for (const s of ERASURE_STORES) {
-      const rows = (await q.query(s.count, [tenantId, t.namespace, t.docId, t.subjectId, t.scope])) as Array<{ n: number }>;
+      const rows = (await q.query(s.count, params(tenantId, t))) as Array<{ n: number }>;
       out.push({ store: s.store, count: rows[0]?.n ?? 0 });
     }
     return out;
@@ -152,7 +158,7 @@ export class ErasureRepository {
   async erase(tenantId: TenantId, t: ErasureTarget): Promise<number> {
     return this.ds.transaction(async (em) => {
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [erasureLockKey(tenantId)]);
-      const p = [tenantId, t.namespace, t.docId, t.subjectId, t.scope];
+      const p = params(tenantId, t);
       // Everything that refers to the covered documents first; the documents (and, by cascade, chunks) last.
       await em.query(`DELETE FROM embedding_cache ec WHERE ${CACHE}`, p);
       await em.query(`DELETE FROM job_items ji USING jobs j WHERE j.id = ji.job_id AND ${ITEMS}`, p);

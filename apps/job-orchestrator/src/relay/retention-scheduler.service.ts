@@ -1,0 +1,52 @@
+import { JobPriority, QueueName, asTenantId } from '@datafactory/contracts';
+import { JobsRepository, RetentionRepository } from '@datafactory/db';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { JobOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../job-orchestrator.config';
+import { OutboxRelay } from './outbox-relay.service';
+
+/**
+ * Schedules a retention sweep per tenant every RETENTION_SWEEP_INTERVAL_MS. Each sweep is a durable job whose
+ * idempotency key names its time window, so several orchestrator replicas schedule it once.
+ */
+@Injectable()
+export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('retention');
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly retention: RetentionRepository,
+    private readonly relay: OutboxRelay,
+    @Inject(ORCHESTRATOR_CONFIG) private readonly config: JobOrchestratorConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.OUTBOX_RELAY_ENABLED) return;
+    this.timer = setInterval(() => void this.schedule().catch((e: Error) => this.logger.warn(`scheduling sweeps failed: ${e.message}`)), this.config.RETENTION_SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One job per tenant for the current window; returns how many were newly created. */
+  async schedule(now = Date.now()): Promise<number> {
+    const window = Math.floor(now / this.config.RETENTION_SWEEP_INTERVAL_MS);
+    let created = 0;
+    for (const tenantId of await this.retention.tenantIds()) {
+      const res = await this.jobs.create(asTenantId(tenantId), {
+        type: 'retention_sweep',
+        namespace: '*',
+        queue: QueueName.Ingest,
+        priority: JobPriority.Maintenance,
+        maxAttempts: this.config.JOB_MAX_ATTEMPTS,
+        idempotencyKey: `retention-sweep:${window}`,
+        requestHash: 'scheduler',
+      });
+      if (res.created) created++;
+    }
+    if (created > 0) this.relay.kick();
+    return created;
+  }
+}

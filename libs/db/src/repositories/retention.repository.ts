@@ -1,0 +1,109 @@
+import { TenantId } from '@datafactory/contracts';
+import { DataSource } from 'typeorm';
+import { returningRows } from '../returning-rows';
+
+export const TENANT_DEFAULT = '*';
+
+export interface RetentionPolicyRow {
+  namespace: string;
+  maxAgeDays: number;
+  deletedGraceDays: number;
+  updatedAt: Date;
+}
+
+export interface RetentionDefaults {
+  maxAgeDays: number;
+  deletedGraceDays: number;
+}
+
+export interface RetentionCandidates {
+  expired: string[];
+  softDeleted: string[];
+}
+
+/**
+ * The policy in force for a document: its namespace's, else its tenant's default ('*'), else the system default
+ * (parameters $2 and $3, exposed as `p` so every query binds both).
+ */
+const EFFECTIVE = `CROSS JOIN (SELECT $2::int AS default_max_age, $3::int AS default_grace) p
+                   LEFT JOIN retention_policies pn ON pn.tenant_id = d.tenant_id AND pn.namespace = d.namespace
+                   LEFT JOIN retention_policies pt ON pt.tenant_id = d.tenant_id AND pt.namespace = '${TENANT_DEFAULT}'`;
+const EXPIRED = `d.status = 'active' AND NOT d.legal_hold
+  AND d.updated_at < now() - make_interval(days => coalesce(pn.max_age_days, pt.max_age_days, p.default_max_age))`;
+const PURGEABLE = `d.status = 'deleted' AND NOT d.legal_hold
+  AND d.deleted_at < now() - make_interval(days => coalesce(pn.deleted_grace_days, pt.deleted_grace_days, p.default_grace))`;
+
+/** Retention policies, legal holds, and what a sweep would remove. */
+export class RetentionRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  async policies(tenantId: TenantId): Promise<RetentionPolicyRow[]> {
+    const rows: Array<{ namespace: string; max_age_days: number; deleted_grace_days: number; updated_at: Date }> = await this.ds.query(
+      `SELECT namespace, max_age_days, deleted_grace_days, updated_at FROM retention_policies WHERE tenant_id = $1 ORDER BY namespace`,
+      [tenantId],
+    );
+    return rows.map((r) => ({ namespace: r.namespace, maxAgeDays: r.max_age_days, deletedGraceDays: r.deleted_grace_days, updatedAt: r.updated_at }));
+  }
+
+  async setPolicy(tenantId: TenantId, namespace: string, maxAgeDays: number, deletedGraceDays: number): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO retention_policies (tenant_id, namespace, max_age_days, deleted_grace_days) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tenant_id, namespace) DO UPDATE SET max_age_days = EXCLUDED.max_age_days, deleted_grace_days = EXCLUDED.deleted_grace_days, updated_at = now()`,
+      [tenantId, namespace, maxAgeDays, deletedGraceDays],
+    );
+  }
+
+  /** Sets or clears a document's legal hold; false when the tenant has no such document. */
+  async setLegalHold(tenantId: TenantId, namespace: string, docId: string, hold: boolean): Promise<boolean> {
+    const rows = await returningRows<{ id: string }>(
+      this.ds,
+      `UPDATE documents SET legal_hold = $4 WHERE tenant_id = $1 AND namespace = $2 AND doc_id = $3 RETURNING id`,
+      [tenantId, namespace, docId, hold],
+    );
+    return rows.length > 0;
+  }
+
+  /** Up to `limit` documents of each kind the next sweep removes (expired; soft-deleted past their grace). */
+  async candidates(tenantId: TenantId, defaults: RetentionDefaults, limit: number): Promise<RetentionCandidates> {
+    const pick = async (predicate: string) =>
+      (
+        (await this.ds.query(`SELECT d.id FROM documents d ${EFFECTIVE} WHERE d.tenant_id = $1 AND ${predicate} ORDER BY d.id LIMIT $4`, [
+          tenantId,
+          defaults.maxAgeDays,
+          defaults.deletedGraceDays,
+          limit,
+        ])) as Array<{ id: string }>
+      ).map((r) => String(r.id));
+    return { expired: await pick(EXPIRED), softDeleted: await pick(PURGEABLE) };
+  }
+
+  async preview(
+    tenantId: TenantId,
+    defaults: RetentionDefaults,
+  ): Promise<{ expired: number; softDeleted: number; onLegalHold: number; sample: Array<{ namespace: string; docId: string; reason: string }> }> {
+    const p = [tenantId, defaults.maxAgeDays, defaults.deletedGraceDays];
+    const counts: Array<{ expired: number; purge: number; held: number }> = await this.ds.query(
+      `SELECT count(*) FILTER (WHERE ${EXPIRED})::int AS expired, count(*) FILTER (WHERE ${PURGEABLE})::int AS purge,
+              count(*) FILTER (WHERE d.legal_hold)::int AS held
+         FROM documents d ${EFFECTIVE} WHERE d.tenant_id = $1`,
+      p,
+    );
+    const sample: Array<{ namespace: string; doc_id: string; reason: string }> = await this.ds.query(
+      `SELECT d.namespace, d.doc_id, CASE WHEN d.status = 'active' THEN 'expired' ELSE 'deleted, grace period over' END AS reason
+         FROM documents d ${EFFECTIVE} WHERE d.tenant_id = $1 AND ((${EXPIRED}) OR (${PURGEABLE})) ORDER BY d.namespace, d.doc_id LIMIT 100`,
+      p,
+    );
+    const c = counts[0];
+    return {
+      expired: c?.expired ?? 0,
+      softDeleted: c?.purge ?? 0,
+      onLegalHold: c?.held ?? 0,
+      sample: sample.map((s) => ({ namespace: s.namespace, docId: s.doc_id, reason: s.reason })),
+    };
+  }
+
+  async tenantIds(): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.ds.query(`SELECT id FROM tenants ORDER BY id`);
+    return rows.map((r) => r.id);
+  }
+}
