@@ -480,4 +480,32 @@ describe('durable jobs under faults', () => {
     const ended = await sql<{ status: string }>(`SELECT DISTINCT status FROM jobs WHERE tenant_id = $1 AND type = 'retention_sweep' AND status IN ('failed', 'dead_lettered')`, [tenantId]);
     expect(ended).toEqual([]);
   });
+
+  it('an erasure covers a batch still waiting to run: its document fails as document_erased and its text is gone', async () => {
+    const admin = { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' };
+    const key = (await (await fetch(`${stack.gatewayUrl}/v1/admin/tenants/${tenantId}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ role: 'admin' }) })).json()) as { api_key: string };
+    const subject = `person-${randomUUID()}`;
+    const busy = await submit('erase-busy', batch('erase-busy', 200)); // occupies the single worker
+    await waitProcessed(busy, 5);
+    // More than INTERACTIVE_BATCH_MAX documents: batch priority, so the (interactive) erasure job runs first.
+    const waiting = await submit('erase-waiting', [
+      ...batch('erase-other', 11),
+      { doc_id: 'about-them', text: 'ERASE-CANARY notes about the person', subject_ids: [subject] } as { doc_id: string; text: string },
+    ]);
+    const res = await fetch(`${stack.gatewayUrl}/v1/governance/erase`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.api_key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ scope: 'subject', subject_id: subject }),
+    });
+    expect(res.status).toBe(202);
+    const { job_id: erasureJob } = (await res.json()) as { job_id: string };
+    await waitEnd(erasureJob);
+    expect(await sql(`SELECT 1 FROM job_items WHERE body::text LIKE '%ERASE-CANARY%'`)).toEqual([]);
+    const job = await waitEnd(waiting);
+    expect(job.status).toBe('completed');
+    expect(job.counts).toMatchObject({ created: 11, failed: 1 });
+    expect(job.result?.failures).toEqual([expect.objectContaining({ doc_id: 'about-them', code: 'document_erased' })]);
+    expect(await sql(`SELECT 1 FROM documents WHERE text LIKE '%ERASE-CANARY%'`)).toEqual([]);
+    await waitEnd(busy);
+  });
 });

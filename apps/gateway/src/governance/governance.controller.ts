@@ -52,7 +52,7 @@ export class GovernanceController {
   @Put('pii-policy')
   @RequireRole('admin')
   @ApiIdempotent()
-  @Audited('pii_policy.change', (_req, res: PiiPolicyResponse & { previous: string }) => ({ target: res.namespace, details: { policy: res.policy, previous: res.previous } }))
+  @Audited('pii_policy.change', (_req, res: PiiPolicyResponse) => ({ target: res.namespace, details: { policy: res.policy, previous: res.previous } }))
   @ApiOperation({ summary: "Set a namespace's PII policy (tenant admin key); applies to documents written from now on" })
   @ApiJsonBody(SetPiiPolicyRequestSchema)
   @ApiJsonResponse(200, PiiPolicyResponseSchema, 'the new policy')

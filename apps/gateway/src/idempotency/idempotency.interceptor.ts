@@ -4,7 +4,7 @@ import { canonicalJson, toErrorResponse } from '@datafactory/service-kit';
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, OnApplicationBootstrap, OnApplicationShutdown, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Observable, catchError, from, mergeMap, of } from 'rxjs';
 import { AuthenticatedRequest } from '../auth/auth.context';
 import { GATEWAY_CONFIG, GatewayConfig } from '../gateway.config';
@@ -54,7 +54,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!KEY.test(key)) throw new AppError(ErrorCode.InvalidRequest, 'Idempotency-Key must be 1-255 visible ASCII characters (no spaces)');
 
     const scope = req.principal.kind === 'admin' ? 'admin' : `tenant:${req.principal.tenantId}`;
-    const requestHash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`).digest('hex');
+    // Keyed: a stored request hash must not let anyone confirm a guessed body (an erase request names a person).
+    const requestHash = createHmac('sha256', this.config.API_KEY_PEPPER).update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`).digest('hex');
     req.idempotency = { key, requestHash };
     const successStatus = this.reflector.get<number | undefined>('__httpCode__', context.getHandler()) ?? (req.method === 'POST' ? 201 : 200);
 

@@ -24,7 +24,7 @@ export class PiiPolicyController {
   }
 
   @Put()
-  async set(@Tenant() tenantId: TenantId, @Body(new ZodValidationPipe(SetPiiPolicyRequestSchema, 'PII policy')) body: SetPiiPolicyRequest): Promise<PiiPolicyResponse & { previous: string }> {
+  async set(@Tenant() tenantId: TenantId, @Body(new ZodValidationPipe(SetPiiPolicyRequestSchema, 'PII policy')) body: SetPiiPolicyRequest): Promise<PiiPolicyResponse> {
     const namespace = body.namespace ?? DEFAULT_NAMESPACE;
     const { previous, updatedAt } = await this.settings.setPiiPolicy(tenantId, namespace, body.policy);
     return { namespace, policy: body.policy, updated_at: updatedAt.toISOString(), previous };

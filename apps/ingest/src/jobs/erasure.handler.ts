@@ -1,4 +1,4 @@
-import { ErasureCertificate } from '@datafactory/contracts';
+import { AppError, ErasureCertificate, ErrorCode } from '@datafactory/contracts';
 import { AuditRepository, ERASURE_STORES, ErasureRepository, ErasureTarget, StoreCount } from '@datafactory/db';
 import { canonicalJson } from '@datafactory/service-kit';
 import { Inject, Injectable } from '@nestjs/common';
@@ -26,14 +26,17 @@ export class ErasureHandler implements JobHandler {
     const { job } = ctx.lease;
     const erasureId = String(job.params['erasure_id']);
     const request = await this.erasures.get(job.tenantId, erasureId);
-    if (!request) throw new Error(`erasure ${erasureId} not found`);
+    if (!request) throw new AppError(ErrorCode.ErasureNotFound, `erasure ${erasureId} not found`);
     const target: ErasureTarget = {
       scope: request.scope,
       namespace: request.namespace,
       docId: request.docId,
       subjectId: (job.params['subject_id'] as string | undefined) ?? null,
     };
-    if (request.scope === 'subject' && !target.subjectId) throw new Error(`erasure ${erasureId}: the subject id is no longer available`);
+    if (request.scope === 'subject' && !target.subjectId) {
+      // Permanent: a retry cannot bring the id back; the operator files a new request (runbooks/failed-erasure.md).
+      throw new AppError(ErrorCode.Conflict, `erasure ${erasureId}: the subject id is no longer available; file a new erasure request`);
+    }
     await this.erasures.setStatus(erasureId, 'running');
     await ctx.progress({ total: 1, processed: 0 }, true);
 

@@ -17,6 +17,9 @@ export const EraseRequestSchema = z
     if (r.scope === 'subject' && !r.subject_id) ctx.addIssue({ code: 'custom', path: ['subject_id'], message: 'is required for scope "subject"' });
     if (r.scope !== 'document' && r.doc_id) ctx.addIssue({ code: 'custom', path: ['doc_id'], message: 'is only allowed for scope "document"' });
     if (r.scope !== 'subject' && r.subject_id) ctx.addIssue({ code: 'custom', path: ['subject_id'], message: 'is only allowed for scope "subject"' });
+    if ((r.scope === 'subject' || r.scope === 'tenant') && r.namespace) {
+      ctx.addIssue({ code: 'custom', path: ['namespace'], message: `is not allowed for scope "${r.scope}", which covers every namespace` });
+    }
   });
 export type EraseRequest = z.infer<typeof EraseRequestSchema>;
 

@@ -7,7 +7,12 @@ export type PiiPolicyValue = z.infer<typeof PiiPolicySchema>;
 export const SetPiiPolicyRequestSchema = z.strictObject({ namespace: NamespaceSchema.optional(), policy: PiiPolicySchema });
 export type SetPiiPolicyRequest = z.infer<typeof SetPiiPolicyRequestSchema>;
 
-export const PiiPolicyResponseSchema = z.object({ namespace: z.string(), policy: PiiPolicySchema, updated_at: TimestampSchema.nullable() });
+export const PiiPolicyResponseSchema = z.object({
+  namespace: z.string(),
+  policy: PiiPolicySchema,
+  updated_at: TimestampSchema.nullable(),
+  previous: PiiPolicySchema.optional().describe('On a change: the policy before it'),
+});
 export type PiiPolicyResponse = z.infer<typeof PiiPolicyResponseSchema>;
 
 /** Detected PII per type (EMAIL, PHONE, CARD, IBAN, IP, SSN, DOB, SECRET, ADDRESS); never the values. */

@@ -76,12 +76,14 @@ const CACHE = `ec.chunk_hash IN (SELECT c.chunk_hash FROM chunks c JOIN document
   AND NOT EXISTS (SELECT 1 FROM chunks o JOIN documents od ON od.id = o.document_id
                    WHERE o.chunk_hash = ec.chunk_hash AND NOT (${TARGET.replaceAll('d.', 'od.')}))`;
 
-/** Stored idempotent responses that name a covered document (or anything, for tenant scope), over `idempotency_keys k`. */
+/**
+ * Stored idempotent responses that name a covered document (or anything, for tenant scope), over `idempotency_keys k`.
+ * Matched by doc_id alone (a DELETE response carries no namespace): removing a few extra cached responses is harmless.
+ */
 const IDEMPOTENCY = `k.scope = 'tenant:' || $1::uuid::text AND (
     ($5::text = 'tenant')
  OR ($5::text = 'namespace' AND k.response_body ->> 'namespace' = $2::text)
- OR ($5::text IN ('document', 'subject', 'ids') AND (k.response_body ->> 'namespace', k.response_body ->> 'doc_id')
-      IN (SELECT d.namespace, d.doc_id FROM documents d WHERE ${TARGET})))`;
+ OR ($5::text IN ('document', 'subject', 'ids') AND k.response_body ->> 'doc_id' IN (SELECT d.doc_id FROM documents d WHERE ${TARGET})))`;
 
 /**
  * Every place an erasure removes data from, as (store, count query). The same queries run before (what
@@ -91,7 +93,7 @@ export const ERASURE_STORES: ReadonlyArray<{ store: string; count: string }> = [
   { store: 'postgres.documents', count: `SELECT count(*)::int AS n FROM documents d WHERE ${TARGET}` },
   { store: 'postgres.chunks', count: `SELECT count(*)::int AS n FROM chunks c JOIN documents d ON d.id = c.document_id WHERE ${TARGET}` },
   { store: 'postgres.embedding_cache', count: `SELECT count(*)::int AS n FROM embedding_cache ec WHERE ${CACHE}` },
-  { store: 'postgres.job_items', count: `SELECT count(*)::int AS n FROM job_items ji JOIN jobs j ON j.id = ji.job_id WHERE ${ITEMS}` },
+  { store: 'postgres.job_items', count: `SELECT count(*)::int AS n FROM job_items ji JOIN jobs j ON j.id = ji.job_id WHERE ${ITEMS} AND ji.body <> '{}'::jsonb` },
   { store: 'postgres.idempotency_keys', count: `SELECT count(*)::int AS n FROM idempotency_keys k WHERE ${IDEMPOTENCY}` },
 ];
 
@@ -118,8 +120,17 @@ export class ErasureRepository {
   }
 
   async get(tenantId: TenantId | null, id: string): Promise<ErasureRow | null> {
-    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM erasure_requests WHERE id = $1 AND ($2::uuid IS NULL OR tenant_id = $2)`, [id, tenantId]);
-    return rows[0] ? toRow(rows[0]) : null;
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT e.*, j.status AS job_status FROM erasure_requests e LEFT JOIN jobs j ON j.id = e.job_id
+        WHERE e.id = $1 AND ($2::uuid IS NULL OR e.tenant_id = $2)`,
+      [id, tenantId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const erasure = toRow(row);
+    // A job that ended without completing the erasure (dead-lettered, failed, cancelled) means the erasure failed.
+    const jobEnded = ['failed', 'dead_lettered', 'cancelled'].includes(String(row['job_status']));
+    return erasure.status !== 'completed' && jobEnded ? { ...erasure, status: 'failed' } : erasure;
   }
 
   async setStatus(id: string, status: ErasureRow['status'], certificate?: Record<string, unknown>): Promise<void> {
@@ -161,7 +172,14 @@ export class ErasureRepository {
       const p = params(tenantId, t);
       // Everything that refers to the covered documents first; the documents (and, by cascade, chunks) last.
       await em.query(`DELETE FROM embedding_cache ec WHERE ${CACHE}`, p);
-      await em.query(`DELETE FROM job_items ji USING jobs j WHERE j.id = ji.job_id AND ${ITEMS}`, p);
+      // Items a batch still has to run keep their place (the job must end, counting them failed) but lose their content.
+      await em.query(
+        `UPDATE job_items ji SET body = '{}'::jsonb, status = 'failed',
+                error = '{"code":"document_erased","message":"covered by an erasure before it was written"}'::jsonb
+           FROM jobs j WHERE j.id = ji.job_id AND ji.status = 'pending' AND ${ITEMS}`,
+        p,
+      );
+      await em.query(`DELETE FROM job_items ji USING jobs j WHERE j.id = ji.job_id AND ji.status <> 'pending' AND ji.body <> '{}'::jsonb AND ${ITEMS}`, p);
       await em.query(`DELETE FROM idempotency_keys k WHERE ${IDEMPOTENCY}`, p);
       const docs = await returningRows<{ id: string }>(em, `DELETE FROM documents d WHERE ${TARGET} RETURNING d.id`, p);
       return docs.length;

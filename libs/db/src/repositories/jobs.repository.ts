@@ -328,6 +328,7 @@ export class JobsRepository {
             WHERE id = $1 RETURNING *`,
           [jobId],
         );
+        await em.query(`UPDATE job_items SET body = '{}'::jsonb WHERE job_id = $1 AND body <> '{}'::jsonb`, [jobId]);
         const seq = await this.appendEvent(em, jobId, 'cancelled', { reason: 'cancelled before it ran' });
         return { job: toJob(rows[0] as Record<string, unknown>), immediate: true, seq };
       }
@@ -437,7 +438,9 @@ export class JobsRepository {
       [lease.job.id, ordinal, lease.token, 'outcome' in settled ? 'done' : 'failed', 'outcome' in settled ? settled.outcome : null,
         'error' in settled ? JSON.stringify(settled.error) : null],
     )) as Array<{ n: number }>;
-    if (rows[0]?.n !== 1) throw new JobLeaseLostError(lease.job.id);
+    if (rows[0]?.n === 1) return;
+    // Not settled by us: either the lease is gone, or an erasure settled the item (failed, content removed) first.
+    await this.assertLease(q, lease);
   }
 
   async itemSummary(jobId: string): Promise<{ counts: JobCounts; failures: JobFailure[] }> {
