@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { sql, withDb } from './support/db';
 import { adminToken, call, createTenant, expectError, TenantKeys } from './support/api';
 
 interface AuditEvent {
@@ -14,15 +14,6 @@ interface AuditEvent {
   hash: string;
 }
 
-async function sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: process.env['E2E_DATABASE_URL'] });
-  await client.connect();
-  try {
-    return (await client.query(query, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 describe('audit log', () => {
   let t: TenantKeys;
@@ -84,19 +75,14 @@ describe('audit log', () => {
 
     const target = (await events(t.admin)).find((e) => e.action === 'document.delete')!;
     const [original] = await sql<{ details: unknown }>(`SELECT details FROM audit_events WHERE seq = $1`, [target.id]);
-    const edit = async (details: unknown) => {
-      const client = new Client({ connectionString: process.env['E2E_DATABASE_URL'] });
-      await client.connect();
-      try {
+    const edit = (details: unknown) =>
+      withDb(async (client) => {
         await client.query('BEGIN');
         await client.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
         await client.query('UPDATE audit_events SET details = $2::jsonb WHERE seq = $1', [target.id, JSON.stringify(details)]);
         await client.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only');
         await client.query('COMMIT');
-      } finally {
-        await client.end();
-      }
-    };
+      });
     await edit({ forged: true });
     try {
       const admin = await call<{ valid: boolean; first_bad_id?: number; checked: number }>('GET', '/v1/audit/verify', { token: adminToken() });

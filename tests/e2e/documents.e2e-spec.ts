@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Client } from 'pg';
+import { withDb } from './support/db';
 import { call, createTenant, expectError, TenantKeys } from './support/api';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -8,15 +8,6 @@ function paragraphs(n: number, tag: string): string {
   return Array.from({ length: n }, (_, i) => `## Part ${i}\n\n${tag} paragraph ${i}: ` + 'lorem ipsum dolor sit amet '.repeat(30)).join('\n\n');
 }
 
-async function withDb<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: process.env['E2E_DATABASE_URL'] });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 describe('documents', () => {
   let t: TenantKeys;

@@ -2,8 +2,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { Client } from 'pg';
 import { canonicalJson } from '../../libs/service-kit/src/canonical-json';
+import { withDb } from './support/db';
 import { call, createTenant, expectError, TenantKeys } from './support/api';
 
 interface Erasure {
@@ -21,15 +21,6 @@ interface Erasure {
   } | null;
 }
 
-async function withDb<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: process.env['E2E_DATABASE_URL'] });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Every row of every table in the database whose text form contains `needle`, as "table.column" hits. */
 async function scanPostgres(needle: string): Promise<string[]> {

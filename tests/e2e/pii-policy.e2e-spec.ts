@@ -1,18 +1,9 @@
-import { Client } from 'pg';
+import { sql } from './support/db';
 import { call, createTenant, expectError, TenantKeys } from './support/api';
 
 const EMAIL = 'jane.canary@example.org';
 const CARD = '4111 1111 1111 1111';
 
-async function sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: process.env['E2E_DATABASE_URL'] });
-  await client.connect();
-  try {
-    return (await client.query(query, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 async function waitForJob(token: string, jobId: string): Promise<{ status: string; counts: Record<string, number>; result: { failures: Array<{ doc_id: string; code: string }> } }> {
   for (let i = 0; i < 300; i++) {

@@ -1,15 +1,9 @@
-import { Client } from 'pg';
+import { sql } from './support/db';
 import { call, createTenant, expectError, TenantKeys } from './support/api';
 
 async function rowCount(tenantId: string, namespace: string, docId: string): Promise<number> {
-  const client = new Client({ connectionString: process.env['E2E_DATABASE_URL'] });
-  await client.connect();
-  try {
-    const res = await client.query(`SELECT count(*)::int AS n FROM documents WHERE tenant_id = $1 AND namespace = $2 AND doc_id = $3`, [tenantId, namespace, docId]);
-    return res.rows[0].n as number;
-  } finally {
-    await client.end();
-  }
+  const rows = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM documents WHERE tenant_id = $1 AND namespace = $2 AND doc_id = $3`, [tenantId, namespace, docId]);
+  return rows[0]?.n ?? -1;
 }
 
 describe('retention', () => {
