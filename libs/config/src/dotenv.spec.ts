@@ -131,4 +131,26 @@ describe('prepareEnvironment', () => {
     expect(readdirSync(dir)).toEqual([]);
     expect(env).toEqual({});
   });
+
+  it('adds secrets introduced by an upgrade to a .env it generated, and only to such a file', () => {
+    const dir = newDir();
+    prepareEnvironment({}, dir, quiet);
+    const file = join(dir, '.env');
+    const old = readFileSync(file, 'utf8').split('\n').filter((line) => !line.startsWith('GOVERNANCE_SIGNING_KEY=')).join('\n');
+    writeFileSync(file, old);
+    const lines: string[] = [];
+    const env: NodeJS.ProcessEnv = {};
+    prepareEnvironment(env, dir, (line) => lines.push(line));
+    expect(env['GOVERNANCE_SIGNING_KEY']).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+    expect(readFileSync(file, 'utf8').startsWith(old)).toBe(true);
+    expect(lines).toEqual([expect.stringContaining('added new random GOVERNANCE_SIGNING_KEY')]);
+    // Already set in the environment: nothing is written.
+    const dir2 = newDir();
+    prepareEnvironment({}, dir2, quiet);
+    const file2 = join(dir2, '.env');
+    const old2 = readFileSync(file2, 'utf8').split('\n').filter((line) => !line.startsWith('GOVERNANCE_SIGNING_KEY=')).join('\n');
+    writeFileSync(file2, old2);
+    prepareEnvironment({ GOVERNANCE_SIGNING_KEY: 'x'.repeat(32) }, dir2, quiet);
+    expect(readFileSync(file2, 'utf8')).toBe(old2);
+  });
 });
