@@ -10,11 +10,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib/prepare.sh
 source "$here/lib/prepare.sh"
 
-# The fault tests start their own PostgreSQL cluster and redis-server: they need the server binaries locally.
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null; then
-  log "installing PostgreSQL and Redis server binaries for the fault tests"
+# The fault tests start their own PostgreSQL cluster and redis-server (they need the server binaries locally);
+# the metrics tests check the exposition with promtool (Debian's prometheus package).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null || ! command -v promtool >/dev/null; then
+  log "installing PostgreSQL and Redis server binaries and promtool for the tests"
   as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
-  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server prometheus >/dev/null
 fi
 
 log "type-checking (apps, libs, tests)"

@@ -61,12 +61,13 @@ describe('start-up validation and degraded health', () => {
   });
 
   it('GET /v1/health answers 503 and names the services that are down', async () => {
-    const [gatewayPort, deadPort] = await Promise.all([freePort(), freePort()]);
+    const [gatewayPort, deadPort, metricsPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const dead = `http://127.0.0.1:${deadPort}`;
     const adminToken = secret();
     const gateway = run('gateway', {
       DATABASE_URL: process.env['E2E_DATABASE_URL'] as string,
       GATEWAY_PORT: String(gatewayPort),
+      METRICS_PORT: String(metricsPort),
       ADMIN_TOKEN: adminToken,
       API_KEY_PEPPER: secret(),
       INTERNAL_TOKEN: secret(),

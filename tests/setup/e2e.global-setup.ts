@@ -13,6 +13,7 @@ export default async function setup(): Promise<void> {
   process.env['E2E_ADMIN_TOKEN'] = stack.adminToken;
   process.env['E2E_DATABASE_URL'] = databaseUrl;
   process.env['E2E_PORTS'] = JSON.stringify(stack.ports);
+  process.env['E2E_METRICS_PORTS'] = JSON.stringify(stack.metricsPorts);
   process.env['E2E_GOVERNANCE_SIGNING_KEY'] = stack.env['GOVERNANCE_SIGNING_KEY'];
   process.env['E2E_QUEUE_PREFIX'] = stack.env['QUEUE_PREFIX'];
   process.env['E2E_REDIS_URL'] = stack.env['REDIS_URL'];

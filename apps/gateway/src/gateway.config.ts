@@ -7,11 +7,13 @@ import {
   redisConfig,
   runtimeConfig,
   serviceUrlsConfig,
+  metricsPort,
 } from '@datafactory/config';
 import { z } from 'zod';
 
 export const gatewayConfigSchema = z.object({
   ...runtimeConfig.shape,
+  ...metricsPort(9101).shape,
   ...databaseConfig.shape,
   ...redisConfig.shape,
   ...internalConfig.shape,

@@ -1,8 +1,9 @@
-import { databaseConfig, governanceKeyConfig, internalConfig, loadConfig, port, redisConfig, retentionConfig, runtimeConfig } from '@datafactory/config';
+import { databaseConfig, governanceKeyConfig, internalConfig, loadConfig, port, redisConfig, retentionConfig, runtimeConfig, metricsPort } from '@datafactory/config';
 import { z } from 'zod';
 
 export const governanceConfigSchema = z.object({
   ...runtimeConfig.shape,
+  ...metricsPort(9105).shape,
   ...databaseConfig.shape,
   ...redisConfig.shape,
   ...internalConfig.shape,

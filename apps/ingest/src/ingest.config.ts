@@ -17,12 +17,14 @@ import {
   runtimeConfig,
   whenFieldsValid,
   workerConfig,
+  metricsPort,
 } from '@datafactory/config';
 import { z } from 'zod';
 
 export const ingestConfigSchema = z
   .object({
     ...runtimeConfig.shape,
+    ...metricsPort(9102).shape,
     ...databaseConfig.shape,
     ...redisConfig.shape,
     ...internalConfig.shape,

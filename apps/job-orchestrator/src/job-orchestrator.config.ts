@@ -1,10 +1,11 @@
-import { databaseConfig, internalConfig, loadConfig, port, queueConfig, redisConfig, retentionConfig, runtimeConfig } from '@datafactory/config';
+import { databaseConfig, internalConfig, loadConfig, port, queueConfig, redisConfig, retentionConfig, runtimeConfig, metricsPort } from '@datafactory/config';
 import { z } from 'zod';
 
 const positive = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
 export const jobOrchestratorConfigSchema = z.object({
   ...runtimeConfig.shape,
+  ...metricsPort(9104).shape,
   ...databaseConfig.shape,
   ...redisConfig.shape,
   ...internalConfig.shape,

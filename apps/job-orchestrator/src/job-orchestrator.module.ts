@@ -7,6 +7,7 @@ import { CancelJobUseCase } from './jobs/cancel-job.use-case';
 import { CreateJobUseCase } from './jobs/create-job.use-case';
 import { JobsController } from './jobs/jobs.controller';
 import { QueueCloser, queueProviders } from './jobs/queue.providers';
+import { QueueMetrics } from './jobs/queue-metrics';
 import { QueueStatsUseCase } from './jobs/queue-stats.use-case';
 import { OutboxRelay } from './relay/outbox-relay.service';
 import { Reconciler } from './relay/reconciler.service';
@@ -34,6 +35,7 @@ export class JobOrchestratorModule {
         CreateJobUseCase,
         CancelJobUseCase,
         QueueStatsUseCase,
+        QueueMetrics,
       ],
     };
   }

@@ -10,12 +10,14 @@ import {
   runtimeConfig,
   searchTuningConfig,
   whenFieldsValid,
+  metricsPort,
 } from '@datafactory/config';
 import { z } from 'zod';
 
 export const searchConfigSchema = z
   .object({
     ...runtimeConfig.shape,
+    ...metricsPort(9103).shape,
     ...databaseConfig.shape,
     ...redisConfig.shape,
     ...internalConfig.shape,

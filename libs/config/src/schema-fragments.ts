@@ -22,6 +22,9 @@ const secret = (name: string) =>
     .string({ error: `${name} is required (it is generated into .env on first start; see .env.example)` })
     .min(24, 'must be at least 24 characters (generate one with: openssl rand -base64 32)');
 
+/** The port of a service's `/metrics` (Prometheus); never its API port. */
+export const metricsPort = (fallback: number) => z.object({ METRICS_PORT: port(fallback) });
+
 export const runtimeConfig = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

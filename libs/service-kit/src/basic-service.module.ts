@@ -1,5 +1,7 @@
 import { DatabaseHealthRepository } from '@datafactory/db';
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Metrics, MetricsModule } from '@datafactory/telemetry';
+import { DataSource } from 'typeorm';
 import { Redis } from 'ioredis';
 import { DatabaseModule } from './database.module';
 import { HEALTH_CHECKS, HealthController } from './health';
@@ -14,6 +16,35 @@ export interface BasicServiceConfig {
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: number;
   REDIS_URL: string;
   INTERNAL_TOKEN: string;
+  METRICS_PORT: number;
+  BIND_HOST: string;
+}
+
+interface PgPool {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+/** Pool usage of the service's Postgres and Redis connections, read at scrape time. */
+@Injectable()
+class ConnectionMetrics implements OnModuleInit {
+  constructor(
+    private readonly metrics: Metrics,
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(Redis) private readonly redis: Redis,
+  ) {}
+
+  onModuleInit(): void {
+    this.metrics.gauge('pg_pool_connections', 'Postgres pool connections by state (idle, active, waiting)', ['state'], (set) => {
+      const pool = (this.ds.driver as unknown as { master?: PgPool }).master;
+      if (!pool) return;
+      set({ state: 'idle' }, pool.idleCount);
+      set({ state: 'active' }, pool.totalCount - pool.idleCount);
+      set({ state: 'waiting' }, pool.waitingCount);
+    });
+    this.metrics.gauge('redis_connection_pool_size', 'Redis connections of this service that are ready', [], (set) => set({}, this.redis.status === 'ready' ? 1 : 0));
+  }
 }
 
 @Injectable()
@@ -36,6 +67,7 @@ export class BasicServiceModule {
       module: BasicServiceModule,
       global: true,
       imports: [
+        MetricsModule.forRoot({ service, port: config.METRICS_PORT, host: config.BIND_HOST }),
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolSize: config.DB_POOL_SIZE,
@@ -50,6 +82,7 @@ export class BasicServiceModule {
         InternalAuthGuard,
         { provide: Redis, useFactory: () => createRedisClient(config.REDIS_URL, `datafactory-${service}`) },
         RedisCloser,
+        ConnectionMetrics,
         {
           provide: HEALTH_CHECKS,
           useFactory: (db: DatabaseHealthRepository, redis: Redis) => ({

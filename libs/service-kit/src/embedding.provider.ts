@@ -1,5 +1,6 @@
 import { EmbeddingProvider, createEmbeddingProvider } from '@datafactory/embedding';
 import { Provider } from '@nestjs/common';
+import { Metrics } from '@datafactory/telemetry';
 import { embeddingConfig } from '@datafactory/config';
 import { z } from 'zod';
 
@@ -9,8 +10,14 @@ export const EMBEDDING_PROVIDER = Symbol('EMBEDDING_PROVIDER');
 export function embeddingProvider(config: z.output<typeof embeddingConfig>): Provider<EmbeddingProvider> {
   return {
     provide: EMBEDDING_PROVIDER,
-    useFactory: () =>
+    inject: [Metrics],
+    useFactory: (metrics: Metrics) =>
       createEmbeddingProvider({
+        onCall: (outcome, info) => {
+          metrics.embeddingCalls.inc({ provider: config.EMBEDDING_PROVIDER, outcome });
+          metrics.embeddingDuration.observe({ provider: config.EMBEDDING_PROVIDER }, info.durationMs / 1000);
+          metrics.embeddingBatchSize.observe({ provider: config.EMBEDDING_PROVIDER }, info.batchSize);
+        },
         provider: config.EMBEDDING_PROVIDER,
         ...(config.EMBEDDING_BASE_URL ? { baseUrl: config.EMBEDDING_BASE_URL } : {}),
         ...(config.EMBEDDING_MODEL ? { model: config.EMBEDDING_MODEL } : {}),

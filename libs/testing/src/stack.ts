@@ -28,6 +28,8 @@ export interface RunningStack {
   gatewayUrl: string;
   adminToken: string;
   ports: Record<ServiceName, number>;
+  /** Each service's Prometheus port (METRICS_PORT). */
+  metricsPorts: Record<ServiceName, number>;
   env: Record<string, string>;
   logDir: string;
   pids: Record<ServiceName, number>;
@@ -58,7 +60,11 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     if (!existsSync(join(repoRoot, `dist/apps/${svc}/src/main.js`))) throw new Error(`dist/apps/${svc} is missing: run npm run build first`);
   }
   const ports = {} as Record<ServiceName, number>;
-  for (const svc of SERVICES) ports[svc] = await freePort();
+  const metricsPorts = {} as Record<ServiceName, number>;
+  for (const svc of SERVICES) {
+    ports[svc] = await freePort();
+    metricsPorts[svc] = await freePort();
+  }
   const adminToken = randomBytes(24).toString('base64url');
   const env: Record<string, string> = {
     ENV_FILE: 'none',
@@ -81,8 +87,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const logDir = opts.logDir ?? join(repoRoot, 'tmp', 'test-logs', `stack-${Date.now()}`);
   mkdirSync(logDir, { recursive: true });
 
-  const stack: RunningStack = { gatewayUrl: `http://127.0.0.1:${ports.gateway}`, adminToken, ports, env, logDir, pids: {} as Record<ServiceName, number> };
-  for (const svc of SERVICES) stack.pids[svc] = spawnService(stack, svc, svc, {});
+  const stack: RunningStack = { gatewayUrl: `http://127.0.0.1:${ports.gateway}`, adminToken, ports, metricsPorts, env, logDir, pids: {} as Record<ServiceName, number> };
+  for (const svc of SERVICES) stack.pids[svc] = spawnService(stack, svc, svc, { METRICS_PORT: String(metricsPorts[svc]) });
   try {
     await Promise.all(SERVICES.map((svc) => waitReady(stack, svc)));
   } catch (error) {
@@ -121,14 +127,14 @@ export async function signalPid(pid: number, signal: NodeJS.Signals): Promise<vo
 /** Starts a service again (after a kill), optionally with different settings, and waits until it is ready. */
 export async function restartService(stack: RunningStack, svc: ServiceName, env: Record<string, string> = {}): Promise<void> {
   await signalService(stack, svc, 'SIGKILL');
-  stack.pids[svc] = spawnService(stack, svc, svc, env);
+  stack.pids[svc] = spawnService(stack, svc, svc, { METRICS_PORT: String(stack.metricsPorts[svc]), ...env });
   await waitReady(stack, svc);
 }
 
 /** Starts one more instance of a service (e.g. a second ingest worker) on its own port; returns its pid. */
 export async function startExtraInstance(stack: RunningStack, svc: ServiceName, name: string, env: Record<string, string> = {}): Promise<number> {
   const port = await freePort();
-  const pid = spawnService(stack, svc, name, { ...env, [PORT_VARIABLE[svc]]: String(port) });
+  const pid = spawnService(stack, svc, name, { ...env, [PORT_VARIABLE[svc]]: String(port), METRICS_PORT: String(await freePort()) });
   await waitHealthy(port, pid, name, stack);
   return pid;
 }

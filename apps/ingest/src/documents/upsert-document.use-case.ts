@@ -4,6 +4,7 @@ import { DocumentsRepository, NamespaceSettingsRepository, WriteHook, toVectorLi
 import { PiiCounts as DetectedPii, redactPii } from '@datafactory/pii';
 import { EmbeddingError, EmbeddingProvider } from '@datafactory/embedding';
 import { EMBEDDING_PROVIDER, canonicalJson, subjectHash } from '@datafactory/service-kit';
+import { Metrics } from '@datafactory/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 
@@ -18,6 +19,7 @@ export class UpsertDocumentUseCase {
     private readonly settings: NamespaceSettingsRepository,
     @Inject(EMBEDDING_PROVIDER) private readonly embedder: EmbeddingProvider,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -40,7 +42,13 @@ export class UpsertDocumentUseCase {
     const subjectIds = [...new Set(req.subject_ids ?? [])].sort();
     const metaHash = sha256Hex(canonicalJson({ title, metadata, subjectIds }));
     const version = this.embedder.version;
-    const respond = (status: UpsertDocumentResponse['status'], chunks: number): UpsertDocumentResponse => ({
+    const respond = (status: UpsertDocumentResponse['status'], chunks: number): UpsertDocumentResponse => {
+      this.metrics.ingestDocuments.inc({ status });
+      if (status !== 'unchanged') {
+        this.metrics.ingestChunks.inc(chunks);
+        this.metrics.ingestBytes.inc(Buffer.byteLength(text));
+      }
+      return {
       doc_id: req.doc_id,
       namespace,
       status,
@@ -48,7 +56,8 @@ export class UpsertDocumentUseCase {
       chunks,
       embedding_version: version,
       pii_counts: piiCounts,
-    });
+      };
+    };
 
     const state = await this.documents.findState(tenantId, namespace, req.doc_id);
     if (!opts.force && state?.status === 'active' && state.docHash === docHash && state.embeddingVersion === version && state.metaHash === metaHash) {

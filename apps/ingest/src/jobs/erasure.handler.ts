@@ -1,6 +1,7 @@
 import { AppError, ErasureCertificate, ErrorCode } from '@datafactory/contracts';
 import { AuditRepository, ERASURE_STORES, ErasureRepository, ErasureTarget, StoreCount } from '@datafactory/db';
 import { canonicalJson } from '@datafactory/service-kit';
+import { Metrics } from '@datafactory/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, createHmac } from 'node:crypto';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
@@ -20,6 +21,7 @@ export class ErasureHandler implements JobHandler {
     private readonly erasures: ErasureRepository,
     private readonly audit: AuditRepository,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   async run(ctx: JobContext): Promise<HandlerOutcome> {
@@ -68,6 +70,7 @@ export class ErasureHandler implements JobHandler {
     });
 
     await this.erasures.setStatus(erasureId, 'completed', certificate);
+    this.metrics.erasures.inc({ scope: request.scope, kind: request.dryRun ? 'dry_run' : 'erase' });
     await this.audit.append({
       tenantId: request.tenantId,
       actor: 'system:erasure',

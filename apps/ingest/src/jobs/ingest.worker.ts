@@ -3,6 +3,7 @@ import { JobLeaseLostError, JobsRepository, Lease } from '@datafactory/db';
 import { JobEventsNotifier, RetryPolicy, createBullConnection, retryDelayMs } from '@datafactory/queue';
 import { StartupError, runWithContext, traceFrom } from '@datafactory/service-kit';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Metrics } from '@datafactory/telemetry';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 import { HandlerOutcome, JOB_HANDLERS, JobContext, JobHandler } from './job-handler';
@@ -41,6 +42,7 @@ export class IngestWorker implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly notifier: JobEventsNotifier,
     @Inject(JOB_HANDLERS) handlers: JobHandler[],
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    private readonly metrics: Metrics,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.type, h]));
     this.policy = { baseMs: config.RETRY_BASE_MS, factor: config.RETRY_FACTOR, jitter: 0.2 };
@@ -82,7 +84,12 @@ export class IngestWorker implements OnApplicationBootstrap, BeforeApplicationSh
   private async process(job: Job<JobMessage>, token: string | undefined): Promise<unknown> {
     const message = job.data;
     const trace = traceFrom(message.traceparent);
-    return runWithContext({ requestId: `job:${message.jobId}`, ...trace }, () => this.attempt(job, token, message));
+    const started = performance.now();
+    try {
+      return await runWithContext({ requestId: `job:${message.jobId}`, ...trace }, () => this.attempt(job, token, message));
+    } finally {
+      this.metrics.workerProcessingDuration.observe({ queue: QueueName.Ingest }, (performance.now() - started) / 1000);
+    }
   }
 
   private async attempt(job: Job<JobMessage>, token: string | undefined, message: JobMessage): Promise<unknown> {
@@ -173,6 +180,7 @@ export class IngestWorker implements OnApplicationBootstrap, BeforeApplicationSh
 
   private async end(lease: Lease, to: Parameters<JobsRepository['finishAttempt']>[1], outcome: Parameters<JobsRepository['finishAttempt']>[2]): Promise<void> {
     await this.jobs.finishAttempt(lease, to, outcome);
+    this.metrics.workerJobs.inc({ queue: QueueName.Ingest, status: to });
     await this.notifier.notify(lease.job.id);
   }
 }

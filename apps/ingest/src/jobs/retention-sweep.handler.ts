@@ -1,4 +1,5 @@
 import { AuditRepository, ErasureRepository, RetentionRepository } from '@datafactory/db';
+import { Metrics } from '@datafactory/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 import { HandlerOutcome, JobContext, JobHandler } from './job-handler';
@@ -17,6 +18,7 @@ export class RetentionSweepHandler implements JobHandler {
     private readonly erasures: ErasureRepository,
     private readonly audit: AuditRepository,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   async run(ctx: JobContext): Promise<HandlerOutcome> {
@@ -36,6 +38,9 @@ export class RetentionSweepHandler implements JobHandler {
       if (await ctx.progress({ total: expired + purged, processed: expired + purged, counts }, true)) break;
     }
     const unreferenced = await this.erasures.purgeUnreferencedEmbeddings();
+    this.metrics.retentionSweeps.inc();
+    this.metrics.retentionDeleted.inc({ reason: 'expired' }, expired);
+    this.metrics.retentionDeleted.inc({ reason: 'purged' }, purged);
     await this.audit.append({
       tenantId: job.tenantId,
       actor: 'system:retention',

@@ -2,6 +2,7 @@ import { AppError, DEFAULT_NAMESPACE, ErrorCode, SearchRequest, SearchResponse, 
 import { SearchRepository, toVectorLiteral } from '@datafactory/db';
 import { EmbeddingError, EmbeddingProvider } from '@datafactory/embedding';
 import { EMBEDDING_PROVIDER } from '@datafactory/service-kit';
+import { Metrics } from '@datafactory/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
 import { SEARCH_CONFIG, SearchConfig } from '../search.config';
 import { QueryEmbeddingCache } from './query-embedding.cache';
@@ -17,6 +18,7 @@ export class SearchUseCase {
     private readonly search: SearchRepository,
     @Inject(EMBEDDING_PROVIDER) private readonly embedder: EmbeddingProvider,
     @Inject(SEARCH_CONFIG) private readonly config: SearchConfig,
+    private readonly metrics: Metrics,
   ) {
     this.queryCache = new QueryEmbeddingCache(config.QUERY_EMBEDDING_CACHE_SIZE);
   }
@@ -45,6 +47,7 @@ export class SearchUseCase {
       return { results: out, totalFound: ranked.length };
     });
 
+    this.metrics.searchDuration.observe({ mode: req.mode }, (performance.now() - started) / 1000);
     return { results, total_found: totalFound, took_ms: Math.round((performance.now() - started) * 100) / 100, embedding_version: this.embedder.version };
   }
 
