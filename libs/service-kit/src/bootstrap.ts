@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { ConfigError, prepareEnvironment } from '@datafactory/config';
-import { ConsoleLogger, LogLevel, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { JsonLogger, LogLevel, createLogger } from '@datafactory/telemetry';
+import type { Logger as PinoLogger } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { toErrorResponse } from './error-body';
-import { requestIdFrom, runWithContext, traceFrom } from './request-context';
+import { currentContext, logContext, requestIdFrom, runWithContext, traceFrom } from './request-context';
 import { InternalHeader } from '@datafactory/contracts';
 
 export interface ServiceOptions {
@@ -20,24 +22,42 @@ export interface ServiceOptions {
   configure?: (app: NestExpressApplication) => void | Promise<void>;
 }
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-function nestLevels(level: string): LogLevel[] {
-  const map: Record<string, LogLevel> = { fatal: 'fatal', error: 'error', warn: 'warn', info: 'log', debug: 'debug', trace: 'verbose' };
-  return LEVELS.slice(0, LEVELS.indexOf(map[level] ?? 'log') + 1);
-}
-
 /**
  * Request id and trace context for every request, JSON bodies with a size limit, and errors from
  * body parsing in the same shape as every other error.
  */
-export function installHttpBasics(app: NestExpressApplication, bodyLimitBytes: number): void {
+export function installHttpBasics(app: NestExpressApplication, bodyLimitBytes: number, logger?: PinoLogger): void {
   app.disable('x-powered-by');
   app.use((req: Request, res: Response, next: NextFunction) => {
     const requestId = requestIdFrom(req.header(InternalHeader.RequestId));
     const trace = traceFrom(req.header(InternalHeader.TraceParent));
     res.setHeader('x-request-id', requestId);
     res.setHeader('x-trace-id', trace.traceId);
-    runWithContext({ requestId, ...trace }, next);
+    const started = performance.now();
+    runWithContext({ requestId, ...trace }, () => {
+      if (logger) {
+        // One access line per request: route template, never the raw path, and never a body. The context object
+        // is captured now: 'finish' fires outside the request's async context; guards fill in the tenant later.
+        const ctx = currentContext();
+        res.on('finish', () => {
+          const route = (req.route as { path?: string } | undefined)?.path;
+          logger.info(
+            {
+              request_id: ctx?.requestId,
+              trace_id: ctx?.traceId,
+              span_id: ctx?.spanId,
+              ...(ctx?.tenantId ? { tenant_id: ctx.tenantId } : {}),
+              method: req.method,
+              route: route ? `${req.baseUrl}${route}` : 'unmatched',
+              status: res.statusCode,
+              duration_ms: Math.round((performance.now() - started) * 10) / 10,
+            },
+            'request',
+          );
+        });
+      }
+      next();
+    });
   });
   app.use(express.json({ limit: bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
@@ -46,17 +66,6 @@ export function installHttpBasics(app: NestExpressApplication, bodyLimitBytes: n
     res.status(status).json(body);
   });
   app.useGlobalFilters(new AllExceptionsFilter());
-}
-
-/**
- * Nest's logger, minus Nest's own report of a start-up failure ("ExceptionHandler"): runService reports it
- * once, as one actionable line for a StartupError (or with the stack for anything else).
- */
-class ServiceLogger extends ConsoleLogger {
-  override error(message: unknown, ...rest: unknown[]): void {
-    if (rest[rest.length - 1] === 'ExceptionHandler') return;
-    super.error(message, ...rest);
-  }
 }
 
 /** Thrown during start-up for a problem an operator must fix (not a bug): printed without a stack. */
@@ -85,9 +94,9 @@ export function runService(name: string, start: () => Promise<unknown>): void {
 
 /** Creates the Nest app with the shared HTTP basics and starts listening. */
 export async function startHttpService(module: unknown, options: ServiceOptions): Promise<NestExpressApplication> {
-  const logger = new ServiceLogger({ prefix: options.name, json: process.env['NODE_ENV'] === 'production', logLevels: nestLevels(options.logLevel) });
-  const app = await NestFactory.create<NestExpressApplication>(module as never, { bodyParser: false, logger, abortOnError: false });
-  installHttpBasics(app, options.bodyLimitBytes);
+  const pinoLogger = createLogger(options.name, options.logLevel as LogLevel, logContext);
+  const app = await NestFactory.create<NestExpressApplication>(module as never, { bodyParser: false, logger: new JsonLogger(pinoLogger), abortOnError: false });
+  installHttpBasics(app, options.bodyLimitBytes, pinoLogger);
   app.enableShutdownHooks();
   await options.configure?.(app);
   await app.listen(options.port, options.host);

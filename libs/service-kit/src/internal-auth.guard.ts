@@ -2,6 +2,7 @@ import { AppError, ErrorCode, InternalHeader, TenantId, asTenantId } from '@data
 import { CanActivate, ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
 import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
+import { currentContext } from './request-context';
 
 export const INTERNAL_TOKEN = Symbol('INTERNAL_TOKEN');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,6 +25,9 @@ export class InternalAuthGuard implements CanActivate {
     if (given.length !== this.expected.length || !timingSafeEqual(given, this.expected)) {
       throw new AppError(ErrorCode.InvalidCredentials, 'internal endpoint: missing or wrong internal token');
     }
+    const ctx = currentContext();
+    const tenant = req.headers[InternalHeader.TenantId];
+    if (ctx && typeof tenant === 'string') ctx.tenantId = tenant;
     return true;
   }
 }

@@ -6,6 +6,8 @@ export interface RequestContext {
   traceId: string;
   /** This service's span for the request; sent as the parent on outgoing calls. */
   spanId: string;
+  /** The authenticated tenant, once known (set by the auth guards; used in logs). */
+  tenantId?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -37,4 +39,10 @@ export function currentContext(): RequestContext | undefined {
 
 export function traceparentOf(ctx: RequestContext): string {
   return `00-${ctx.traceId}-${ctx.spanId}-01`;
+}
+
+/** The fields of the current request that every log line carries. */
+export function logContext(): Record<string, string | undefined> | undefined {
+  const ctx = storage.getStore();
+  return ctx && { request_id: ctx.requestId, trace_id: ctx.traceId, span_id: ctx.spanId, tenant_id: ctx.tenantId };
 }

@@ -69,7 +69,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const env: Record<string, string> = {
     ENV_FILE: 'none',
     NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
     DATABASE_URL: opts.databaseUrl,
     REDIS_URL: opts.redisUrl ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: `dft-${randomBytes(4).toString('hex')}`,

@@ -1,6 +1,6 @@
 import { ApiKeyRole, AppError, ErrorCode } from '@datafactory/contracts';
 import { ApiKeysRepository } from '@datafactory/db';
-import { PUBLIC_ROUTE } from '@datafactory/service-kit';
+import { PUBLIC_ROUTE, currentContext } from '@datafactory/service-kit';
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -35,6 +35,8 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(req.header('authorization'));
     req.principal = principal;
+    const ctx = currentContext();
+    if (ctx && principal.kind === 'tenant') ctx.tenantId = principal.tenantId;
 
     if (access.kind === 'admin') {
       if (principal.kind !== 'admin') throw new AppError(ErrorCode.AdminTokenRequired, 'this endpoint needs the admin token (ADMIN_TOKEN), not a tenant API key');
