@@ -14,7 +14,6 @@ source "$here/lib/prepare.sh"
 # the metrics tests check the exposition with promtool (Debian's prometheus package).
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null || ! command -v promtool >/dev/null; then
   log "installing PostgreSQL and Redis server binaries and promtool for the tests"
-  as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
   as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server prometheus >/dev/null
 fi
 

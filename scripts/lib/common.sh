@@ -4,6 +4,13 @@
 log() { printf '\033[1;34m[datafactory]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[datafactory] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
+# Runs a command as root: directly when we are root, else through sudo; else stops, with an optional hint.
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else die "need root (or sudo) for: $*${AS_ROOT_HINT:+; $AS_ROOT_HINT}"; fi
+}
+
 repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
 
 # Reads KEY from .env when it is not in the environment (the apps do the same through libs/config).

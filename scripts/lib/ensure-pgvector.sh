@@ -22,7 +22,7 @@ major="$(psql "$admin_url" -tAqc "select current_setting('server_version_num')::
 [[ "$major" =~ ^[0-9]+$ ]] || die "pgvector: could not read the PostgreSQL server version from $admin_url"
 log "pgvector: not available on PostgreSQL $major; installing"
 
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "pgvector: need root (or sudo) to install; run: apt-get install postgresql-$major-pgvector"; fi; }
+AS_ROOT_HINT="pgvector needs root to install; or install it by hand: apt-get install postgresql-$major-pgvector"
 
 pgdir="/usr/lib/postgresql/$major"
 if [[ ! -x "$pgdir/bin/pg_config" ]] && ! command -v apt-get >/dev/null; then

@@ -7,7 +7,6 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=common.sh
 source "$here/common.sh"
 
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root (or sudo) for: $*"; fi; }
 is_local() { [[ $1 == localhost || $1 == 127.0.0.1 || $1 == ::1 || $1 == "[::1]" ]]; }
 apt_install() { command -v apt-get >/dev/null || die "$1 is missing and this is not a Debian/Ubuntu machine: install it by hand"; as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
 

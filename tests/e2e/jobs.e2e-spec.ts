@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { adminToken, call, createTenant, expectError, gatewayUrl, TenantKeys } from './support/api';
+import { adminToken, call, createTenant, expectError, gatewayUrl, TenantKeys, waitForJob } from './support/api';
 
 interface Job {
   job_id: string;
@@ -17,18 +17,8 @@ interface Job {
   finished_at: string | null;
 }
 
-const TERMINAL = ['completed', 'failed', 'cancelled', 'dead_lettered'];
 
-async function waitForJob(token: string, jobId: string, timeoutMs = 30_000): Promise<Job> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await call<Job>('GET', `/v1/jobs/${jobId}`, { token });
-    expect(res.status).toBe(200);
-    if (TERMINAL.includes(res.body.status)) return res.body;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${res.body.status} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = (token: string, jobId: string, timeoutMs?: number) => waitForJob<Job>(token, jobId, timeoutMs);
 
 interface SseEvent {
   id: number;
@@ -69,7 +59,7 @@ describe('durable jobs', () => {
     const accepted = await call<{ job_id: string; status: string }>('POST', '/v1/docs/upsert/batch', { token: t.writer, body: { namespace: 'batch', documents: docs(30, 'b') } });
     expect(accepted.status).toBe(202);
     expect(accepted.body).toEqual({ job_id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'queued' });
-    const job = await waitForJob(t.reader, accepted.body.job_id);
+    const job = await waitFor(t.reader, accepted.body.job_id);
     expect(job).toMatchObject({ type: 'batch_upsert', status: 'completed', progress: 100, total: 30, processed: 30, counts: { created: 30, updated: 0, unchanged: 0, failed: 0 }, error: null });
     expect(job.result?.counts).toEqual(job.counts);
     expect(job.started_at && job.finished_at).toBeTruthy();
@@ -77,7 +67,7 @@ describe('durable jobs', () => {
     expect(doc.status).toBe(200);
 
     const again = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { token: t.writer, body: { namespace: 'batch', documents: docs(30, 'b').map((d, i) => (i < 5 ? { ...d, text: `${d.text} changed` } : d)) } });
-    const second = await waitForJob(t.reader, again.body.job_id);
+    const second = await waitFor(t.reader, again.body.job_id);
     expect(second.counts).toEqual({ created: 0, updated: 5, unchanged: 25, failed: 0 });
   });
 
@@ -134,7 +124,7 @@ describe('durable jobs', () => {
     }
     const cancel = await call<Job>('POST', `/v1/jobs/${id}/cancel`, { token: t.writer });
     expect(cancel.status).toBe(200);
-    const job = await waitForJob(t.reader, id, 10_000);
+    const job = await waitFor(t.reader, id, 10_000);
     expect(job.status).toBe('cancelled');
     expect(job.processed).toBeGreaterThan(0);
     expect(job.processed).toBeLessThan(400);
@@ -145,10 +135,10 @@ describe('durable jobs', () => {
 
   it('index rebuild re-chunks and re-embeds a namespace as a job', async () => {
     const batch = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { token: t.writer, body: { namespace: 'rebuild', documents: docs(12, 'r') } });
-    await waitForJob(t.reader, batch.body.job_id);
+    await waitFor(t.reader, batch.body.job_id);
     const accepted = await call<{ job_id: string; status: string }>('POST', '/v1/index/rebuild', { token: t.writer, body: { namespace: 'rebuild' } });
     expect(accepted.status).toBe(202);
-    const job = await waitForJob(t.reader, accepted.body.job_id);
+    const job = await waitFor(t.reader, accepted.body.job_id);
     expect(job).toMatchObject({ type: 'index_rebuild', status: 'completed', total: 12, processed: 12, counts: { updated: 12 } });
     const search = await call<{ results: unknown[] }>('POST', '/v1/search', { token: t.reader, body: { namespace: 'rebuild', query: 'topic', top_k: 5 } });
     expect(search.body.results).toHaveLength(5);

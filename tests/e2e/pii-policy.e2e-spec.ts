@@ -1,18 +1,9 @@
 import { sql } from './support/db';
-import { call, createTenant, expectError, TenantKeys } from './support/api';
+import { call, createTenant, expectError, TenantKeys, waitForJob } from './support/api';
 
 const EMAIL = 'jane.canary@example.org';
 const CARD = '4111 1111 1111 1111';
 
-
-async function waitForJob(token: string, jobId: string): Promise<{ status: string; counts: Record<string, number>; result: { failures: Array<{ doc_id: string; code: string }> } }> {
-  for (let i = 0; i < 300; i++) {
-    const res = await call<{ status: string; counts: Record<string, number>; result: { failures: Array<{ doc_id: string; code: string }> } }>('GET', `/v1/jobs/${jobId}`, { token });
-    if (['completed', 'failed', 'cancelled', 'dead_lettered'].includes(res.body.status)) return res.body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`job ${jobId} did not end`);
-}
 
 describe('PII policy per namespace', () => {
   let t: TenantKeys;
@@ -70,7 +61,7 @@ describe('PII policy per namespace', () => {
       token: t.writer,
       body: { namespace: 'pii-x', documents: [{ doc_id: 'b1', text: 'clean text' }, { doc_id: 'b2', text: `card ${CARD}` }] },
     });
-    const job = await waitForJob(t.reader, batch.body.job_id);
+    const job = await waitForJob<{ status: string; counts: Record<string, number>; result: { failures: Array<{ doc_id: string; code: string }> } }>(t.reader, batch.body.job_id);
     expect(job.status).toBe('completed');
     expect(job.counts).toMatchObject({ created: 1, failed: 1 });
     expect(job.result.failures).toEqual([expect.objectContaining({ doc_id: 'b2', code: 'pii_detected' })]);

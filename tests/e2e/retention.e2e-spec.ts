@@ -1,5 +1,5 @@
 import { sql } from './support/db';
-import { call, createTenant, expectError, TenantKeys } from './support/api';
+import { call, createTenant, expectError, TenantKeys, waitForJob } from './support/api';
 
 async function rowCount(tenantId: string, namespace: string, docId: string): Promise<number> {
   const rows = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM documents WHERE tenant_id = $1 AND namespace = $2 AND doc_id = $3`, [tenantId, namespace, docId]);
@@ -41,12 +41,7 @@ describe('retention', () => {
 
     const sweep = await call<{ job_id: string }>('POST', '/v1/governance/retention/sweep', { token: t.admin });
     expect(sweep.status).toBe(202);
-    let status = '';
-    for (let i = 0; i < 200 && status !== 'completed'; i++) {
-      status = (await call<{ status: string }>('GET', `/v1/jobs/${sweep.body.job_id}`, { token: t.reader })).body.status;
-      if (status !== 'completed') await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(status).toBe('completed');
+    expect((await waitForJob(t.reader, sweep.body.job_id, 20_000)).status).toBe('completed');
 
     expect(await rowCount(t.tenantId, 'ret', 'a')).toBe(0);
     expect(await rowCount(t.tenantId, 'ret', 'c')).toBe(0);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, prepareEnvironment } from '@datafactory/config';
 import { Logger } from '@nestjs/common';
-import { JsonLogger, LogLevel, createLogger } from '@datafactory/telemetry';
+import { JsonLogger, LogLevel, createLogger, routeLabel } from '@datafactory/telemetry';
 import type { Logger as PinoLogger } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -40,7 +40,6 @@ export function installHttpBasics(app: NestExpressApplication, bodyLimitBytes: n
         // is captured now: 'finish' fires outside the request's async context; guards fill in the tenant later.
         const ctx = currentContext();
         res.on('finish', () => {
-          const route = (req.route as { path?: string } | undefined)?.path;
           logger.info(
             {
               request_id: ctx?.requestId,
@@ -48,7 +47,7 @@ export function installHttpBasics(app: NestExpressApplication, bodyLimitBytes: n
               span_id: ctx?.spanId,
               ...(ctx?.tenantId ? { tenant_id: ctx.tenantId } : {}),
               method: req.method,
-              route: route ? `${req.baseUrl}${route}` : 'unmatched',
+              route: routeLabel(req),
               status: res.statusCode,
               duration_ms: Math.round((performance.now() - started) * 10) / 10,
             },

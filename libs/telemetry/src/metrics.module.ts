@@ -55,6 +55,12 @@ class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 }
 
+/** The route template a request matched (`/v1/docs/:docId`), never the raw path; `unmatched` for a 404. */
+export function routeLabel(req: Request): string {
+  const route = (req.route as { path?: string } | undefined)?.path;
+  return route ? `${req.baseUrl}${route}` : 'unmatched';
+}
+
 /** Request count and duration by method, route template (never the raw path: ids stay out of labels) and status. */
 @Injectable()
 class HttpMetricsMiddleware implements NestMiddleware {
@@ -63,8 +69,7 @@ class HttpMetricsMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: NextFunction): void {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path;
-      const labels = { method: req.method, route: route ? `${req.baseUrl}${route}` : 'unmatched', status: String(res.statusCode) };
+      const labels = { method: req.method, route: routeLabel(req), status: String(res.statusCode) };
       this.metrics.httpRequests.inc(labels);
       this.metrics.httpRequestDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
     });

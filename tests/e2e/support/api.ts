@@ -67,3 +67,17 @@ export function expectError(res: ApiResponse<unknown>, status: number, code: str
   expect(typeof body.error.request_id).toBe('string');
   expect(body.error.request_id).toBe(res.headers.get('x-request-id'));
 }
+
+const TERMINAL_JOB_STATUSES = ['completed', 'failed', 'cancelled', 'dead_lettered'];
+
+/** Polls a job until it reaches an end state; throws (naming its last status) after `timeoutMs`. */
+export async function waitForJob<J extends { status: string }>(token: string, jobId: string, timeoutMs = 30_000): Promise<J> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await call<J>('GET', `/v1/jobs/${jobId}`, { token });
+    expect(res.status).toBe(200);
+    if (TERMINAL_JOB_STATUSES.includes(res.body.status)) return res.body;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${res.body.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

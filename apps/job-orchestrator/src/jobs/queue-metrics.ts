@@ -1,5 +1,6 @@
 import { JobMessage, QueueName } from '@datafactory/contracts';
 import { DeadLettersRepository, OutboxRepository } from '@datafactory/db';
+import { queueDepth } from '@datafactory/queue';
 import { Metrics } from '@datafactory/telemetry';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
@@ -17,9 +18,8 @@ export class QueueMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     this.metrics.gauge('worker_queue_length', 'Jobs in the queue by state', ['queue', 'state'], async (set) => {
-      const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
-      set({ queue: QueueName.Ingest, state: 'waiting' }, (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0));
-      for (const state of ['active', 'delayed', 'failed'] as const) set({ queue: QueueName.Ingest, state }, counts[state] ?? 0);
+      const depth = await queueDepth(this.queue);
+      for (const state of ['waiting', 'active', 'delayed', 'failed'] as const) set({ queue: QueueName.Ingest, state }, depth[state]);
     });
     this.metrics.gauge('dead_letter_queue_size', 'Dead-lettered jobs not yet replayed', ['queue'], async (set) =>
       set({ queue: QueueName.Ingest }, await this.deadLetters.count(null, QueueName.Ingest)),

@@ -1,5 +1,6 @@
 import { JobMessage, QueueName, QueueStatsResponse, TenantId } from '@datafactory/contracts';
 import { DeadLettersRepository, JobsRepository } from '@datafactory/db';
+import { queueDepth } from '@datafactory/queue';
 import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { INGEST_QUEUE } from './queue.providers';
@@ -34,14 +35,14 @@ export class QueueStatsUseCase {
         ],
       };
     }
-    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
+    const depth = await queueDepth(this.queue);
     return {
       queues: [
         {
           queue: name,
-          waiting: (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0),
-          active: counts['active'] ?? 0,
-          delayed: counts['delayed'] ?? 0,
+          waiting: depth.waiting,
+          active: depth.active,
+          delayed: depth.delayed,
           // Jobs that ended failed (permanent errors), from Postgres; dead letters are counted apart.
           failed: pg.failed,
           dead_lettered: deadLettered,
