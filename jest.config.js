@@ -1,6 +1,6 @@
-// One Jest run, four projects: unit (no I/O), integration (real Postgres + pgvector and Redis,
+// One Jest run, five projects: unit (no I/O), integration (real Postgres + pgvector and Redis,
 // real migrations), e2e (the five services running as processes, driven over HTTP) and faults (crash
-// and outage scenarios against the services with their own Postgres and Redis).
+// and outage scenarios against the services with their own Postgres and Redis) and deploy (image, compose, chart).
 const { readFileSync } = require('node:fs');
 
 const tsconfig = JSON.parse(readFileSync(`${__dirname}/tsconfig.base.json`, 'utf8'));
@@ -53,5 +53,7 @@ module.exports = {
       testMatch: ['<rootDir>/tests/faults/**/*.fault-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tests/setup/faults.timeout.ts'],
     },
+    // The deployment artefacts (Dockerfile, compose stack, Helm chart) checked without Docker or helm.
+    { ...common, displayName: 'deploy', testMatch: ['<rootDir>/tests/deploy/**/*.deploy-spec.ts'] },
   ],
 };
