@@ -1,3 +1,4 @@
+import './instrument';
 import 'reflect-metadata';
 import { serve } from '@datafactory/service-kit';
 import { loadSearchConfig } from './search.config';

@@ -1,10 +1,12 @@
 import { DatabaseHealthRepository } from '@datafactory/db';
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Metrics, MetricsModule } from '@datafactory/telemetry';
+import { stopTracing } from '@datafactory/telemetry/tracing';
 import { DataSource } from 'typeorm';
 import { Redis } from 'ioredis';
 import { DatabaseModule } from './database.module';
-import { HEALTH_CHECKS, HealthController } from './health';
+import { HEALTH_CHECKS, HealthController, HealthReporter } from './health';
+import { TerminusModule } from '@nestjs/terminus';
 import { INTERNAL_TOKEN, InternalAuthGuard } from './internal-auth.guard';
 import { createRedisClient, pingRedis } from './redis';
 import { evictionPolicyProblem } from '@datafactory/queue';
@@ -56,6 +58,14 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
+/** Exports the spans still buffered when the service stops (no-op when tracing is off). */
+@Injectable()
+class TracingFlusher implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await stopTracing();
+  }
+}
+
 /**
  * What every service has: the Postgres pool, a Redis client, the internal-call guard and
  * `/health/live` + `/health/ready` checking Postgres, pgvector and Redis.
@@ -67,6 +77,7 @@ export class BasicServiceModule {
       module: BasicServiceModule,
       global: true,
       imports: [
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
         MetricsModule.forRoot({ service, port: config.METRICS_PORT, host: config.BIND_HOST }),
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
@@ -82,7 +93,9 @@ export class BasicServiceModule {
         InternalAuthGuard,
         { provide: Redis, useFactory: () => createRedisClient(config.REDIS_URL, `datafactory-${service}`) },
         RedisCloser,
+        TracingFlusher,
         ConnectionMetrics,
+        HealthReporter,
         {
           provide: HEALTH_CHECKS,
           useFactory: (db: DatabaseHealthRepository, redis: Redis) => ({
@@ -99,7 +112,7 @@ export class BasicServiceModule {
           inject: [DatabaseHealthRepository, Redis],
         },
       ],
-      exports: [INTERNAL_TOKEN, InternalAuthGuard, Redis, HEALTH_CHECKS],
+      exports: [INTERNAL_TOKEN, InternalAuthGuard, Redis, HEALTH_CHECKS, HealthReporter],
     };
   }
 }

@@ -7,6 +7,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AllExceptionsFilter } from './all-exceptions.filter';
+import { HandlerSpanInterceptor } from './handler-span.interceptor';
+import { activeSpanIds } from '@datafactory/telemetry/tracing';
 import { toErrorResponse } from './error-body';
 import { currentContext, logContext, requestIdFrom, runWithContext, traceFrom } from './request-context';
 import { InternalHeader } from '@datafactory/contracts';
@@ -30,7 +32,9 @@ export function installHttpBasics(app: NestExpressApplication, bodyLimitBytes: n
   app.disable('x-powered-by');
   app.use((req: Request, res: Response, next: NextFunction) => {
     const requestId = requestIdFrom(req.header(InternalHeader.RequestId));
-    const trace = traceFrom(req.header(InternalHeader.TraceParent));
+    // With tracing on, the HTTP instrumentation has already opened this request's span (continuing the caller's
+    // traceparent): logs carry its ids. Off, the ids are our own, continuing the caller's trace all the same.
+    const trace = activeSpanIds() ?? traceFrom(req.header(InternalHeader.TraceParent));
     res.setHeader('x-request-id', requestId);
     res.setHeader('x-trace-id', trace.traceId);
     const started = performance.now();
@@ -65,6 +69,7 @@ export function installHttpBasics(app: NestExpressApplication, bodyLimitBytes: n
     res.status(status).json(body);
   });
   app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalInterceptors(new HandlerSpanInterceptor());
 }
 
 /** Thrown during start-up for a problem an operator must fix (not a bug): printed without a stack. */

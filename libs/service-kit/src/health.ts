@@ -1,5 +1,7 @@
-import { CheckResult, HealthResponse } from '@datafactory/contracts';
-import { Controller, Get, HttpCode, Inject, Res, SetMetadata } from '@nestjs/common';
+import { HealthResponse } from '@datafactory/contracts';
+import { toHealthResponse } from './health-response';
+import { Controller, Get, HttpCode, Inject, Injectable, Res, ServiceUnavailableException, SetMetadata } from '@nestjs/common';
+import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Response } from 'express';
 
 /** Marks a route (or controller) as callable without credentials by any authenticating guard. */
@@ -12,31 +14,39 @@ export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-export async function runChecks(checks: Record<string, HealthCheck>): Promise<HealthResponse> {
-  const entries = await Promise.all(
-    Object.entries(checks).map(async ([name, check]): Promise<[string, CheckResult]> => {
-      const started = performance.now();
-      try {
-        await Promise.race([
-          check(),
-          new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref()),
-        ]);
-        return [name, { status: 'up', latency_ms: Math.round(performance.now() - started) }];
-      } catch (error) {
-        return [name, { status: 'down', message: error instanceof Error ? error.message : String(error) }];
-      }
-    }),
-  );
-  const down = entries.filter(([, r]) => r.status === 'down').map(([name]) => name);
-  const checksByName = Object.fromEntries(entries);
-  return down.length === 0 ? { status: 'ok', checks: checksByName } : { status: 'unavailable', message: `down: ${down.join(', ')}`, checks: checksByName };
+/**
+ * Runs named dependency checks through @nestjs/terminus (each with a timeout, all at once) and reports them in
+ * the API's health shape, naming every dependency that is down with its error.
+ */
+@Injectable()
+export class HealthReporter {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+  ) {}
+
+  async report(checks: Record<string, HealthCheck>): Promise<HealthResponse> {
+    const indicators = Object.entries(checks).map(([name, check]) => () =>
+      this.indicators.check(name).attempt(async () => void (await check())).withTimeout(CHECK_TIMEOUT_MS),
+    );
+    try {
+      return toHealthResponse(await this.health.check(indicators));
+    } catch (error) {
+      // Terminus signals "something is down" by throwing 503 with the full result as its body.
+      if (error instanceof ServiceUnavailableException) return toHealthResponse(error.getResponse() as HealthCheckResult);
+      throw error;
+    }
+  }
 }
 
 /** `/health/live`: the process answers. `/health/ready`: its dependencies answer too. */
 @PublicRoute()
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(HEALTH_CHECKS) private readonly checks: Record<string, HealthCheck>) {}
+  constructor(
+    @Inject(HEALTH_CHECKS) private readonly checks: Record<string, HealthCheck>,
+    private readonly reporter: HealthReporter,
+  ) {}
 
   @Get('live')
   @HttpCode(200)
@@ -46,7 +56,7 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthResponse> {
-    const report = await runChecks(this.checks);
+    const report = await this.reporter.report(this.checks);
     res.status(report.status === 'ok' ? 200 : 503);
     return report;
   }

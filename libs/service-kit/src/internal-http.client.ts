@@ -1,4 +1,5 @@
 import { AppError, ErrorCode, InternalHeader, TenantId } from '@datafactory/contracts';
+import { activeSpanIds } from '@datafactory/telemetry/tracing';
 import { isErrorBody } from './error-body';
 import { currentContext, traceparentOf } from './request-context';
 
@@ -28,7 +29,9 @@ export class InternalHttpClient {
     const headers: Record<string, string> = { ...opts.headers, [InternalHeader.Token]: this.token, accept: 'application/json' };
     if (ctx) {
       headers[InternalHeader.RequestId] = ctx.requestId;
-      headers[InternalHeader.TraceParent] = traceparentOf(ctx);
+      // With tracing on, the fetch (undici) instrumentation opens a client span and sends its own traceparent;
+      // a second header here would make the callee see two.
+      if (!activeSpanIds()) headers[InternalHeader.TraceParent] = traceparentOf(ctx);
     }
     if (opts.tenantId) headers[InternalHeader.TenantId] = opts.tenantId;
     else if (opts.tenantId === null) headers[InternalHeader.Scope] = 'admin';

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { activeTraceparent } from '@datafactory/telemetry/tracing';
 
 export interface RequestContext {
   requestId: string;
@@ -39,6 +40,17 @@ export function currentContext(): RequestContext | undefined {
 
 export function traceparentOf(ctx: RequestContext): string {
   return `00-${ctx.traceId}-${ctx.spanId}-01`;
+}
+
+/**
+ * The `traceparent` to store with work that continues later (a job row, a queue message): the active span when
+ * tracing is on, else this request's own ids; undefined outside a request.
+ */
+export function currentTraceparent(): string | undefined {
+  const active = activeTraceparent();
+  if (active) return active;
+  const ctx = storage.getStore();
+  return ctx && traceparentOf(ctx);
 }
 
 /** The fields of the current request that every log line carries. */

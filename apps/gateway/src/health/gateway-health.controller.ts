@@ -1,5 +1,5 @@
 import { HealthResponse, HealthResponseSchema } from '@datafactory/contracts';
-import { HEALTH_CHECKS, HealthCheck, runChecks } from '@datafactory/service-kit';
+import { HEALTH_CHECKS, HealthCheck, HealthReporter } from '@datafactory/service-kit';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -14,6 +14,7 @@ export class GatewayHealthController {
   constructor(
     @Inject(HEALTH_CHECKS) private readonly ownChecks: Record<string, HealthCheck>,
     private readonly upstream: UpstreamClients,
+    private readonly reporter: HealthReporter,
   ) {}
 
   @Get()
@@ -25,7 +26,7 @@ export class GatewayHealthController {
     const services = Object.fromEntries(
       this.upstream.all().map((client): [string, HealthCheck] => [client.service, () => client.request('GET', '/health/ready')]),
     );
-    const report = await runChecks({ ...this.ownChecks, ...services });
+    const report = await this.reporter.report({ ...this.ownChecks, ...services });
     res.status(report.status === 'ok' ? 200 : 503);
     return report;
   }

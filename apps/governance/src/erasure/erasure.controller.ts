@@ -14,7 +14,7 @@ import {
   UuidParamSchema,
 } from '@datafactory/contracts';
 import { ErasureRepository, ErasureRow, JobsRepository } from '@datafactory/db';
-import { InternalAuthGuard, Tenant, ZodValidationPipe, subjectHash } from '@datafactory/service-kit';
+import { InternalAuthGuard, Tenant, ZodValidationPipe, currentTraceparent, subjectHash } from '@datafactory/service-kit';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { GOVERNANCE_CONFIG, GovernanceConfig } from '../governance.config';
 
@@ -52,8 +52,8 @@ export class ErasureController {
     @Tenant() tenantId: TenantId,
     @Body(new ZodValidationPipe(EraseRequestSchema, 'erase request')) body: EraseRequest,
     @Headers(InternalHeader.ApiKeyId) keyId: string | undefined,
-    @Headers(InternalHeader.TraceParent) traceparent: string | undefined,
   ): Promise<ErasureAccepted> {
+    const traceparent = currentTraceparent();
     const namespace = body.scope === 'document' || body.scope === 'namespace' ? (body.namespace ?? DEFAULT_NAMESPACE) : null;
     const erasure = await this.erasures.create(tenantId, {
       scope: body.scope,

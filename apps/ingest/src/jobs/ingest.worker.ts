@@ -4,6 +4,7 @@ import { JobEventsNotifier, RetryPolicy, createBullConnection, retryDelayMs } fr
 import { StartupError, runWithContext, traceFrom } from '@datafactory/service-kit';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Metrics } from '@datafactory/telemetry';
+import { SpanKind, activeSpanIds, inSpan, messagingAttributes } from '@datafactory/telemetry/tracing';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 import { HandlerOutcome, JOB_HANDLERS, JobContext, JobHandler } from './job-handler';
@@ -83,10 +84,23 @@ export class IngestWorker implements OnApplicationBootstrap, BeforeApplicationSh
 
   private async process(job: Job<JobMessage>, token: string | undefined): Promise<unknown> {
     const message = job.data;
-    const trace = traceFrom(message.traceparent);
     const started = performance.now();
     try {
-      return await runWithContext({ requestId: `job:${message.jobId}`, ...trace }, () => this.attempt(job, token, message));
+      // A consumer span, child of the relay's producer span (the traceparent in the message): the job's database
+      // work appears under it, in the trace of the request that submitted the job.
+      return await inSpan(
+        `process ${QueueName.Ingest}`,
+        {
+          kind: SpanKind.CONSUMER,
+          parent: message.traceparent,
+          attributes: { ...messagingAttributes(QueueName.Ingest, message.jobId, message.type), 'datafactory.job.attempt': job.attemptsMade + 1 },
+          expected: (error) => error instanceof DelayedError,
+        },
+        () => {
+          const trace = activeSpanIds() ?? traceFrom(message.traceparent);
+          return runWithContext({ requestId: `job:${message.jobId}`, ...trace }, () => this.attempt(job, token, message));
+        },
+      );
     } finally {
       this.metrics.workerProcessingDuration.observe({ queue: QueueName.Ingest }, (performance.now() - started) / 1000);
     }

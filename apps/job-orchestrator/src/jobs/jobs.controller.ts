@@ -17,7 +17,7 @@ import {
   UuidParamSchema,
 } from '@datafactory/contracts';
 import { JobsRepository } from '@datafactory/db';
-import { InternalAuthGuard, Tenant, TenantOrAdmin, ZodValidationPipe, decodeCursor, keysetPage } from '@datafactory/service-kit';
+import { InternalAuthGuard, Tenant, currentTraceparent, TenantOrAdmin, ZodValidationPipe, decodeCursor, keysetPage } from '@datafactory/service-kit';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { CancelJobUseCase } from './cancel-job.use-case';
@@ -29,10 +29,12 @@ const jobIdPipe = new ZodValidationPipe(UuidParamSchema, 'job_id');
 const afterPipe = new ZodValidationPipe(z.object({ after: z.coerce.number().int().min(0).default(0) }), 'query');
 
 function origin(headers: Record<string, string | undefined>): RequestOrigin {
+  // The job continues this request's trace: the worker's span becomes a child of the span handling it here.
+  const traceparent = currentTraceparent();
   return {
     ...(headers[InternalHeader.IdempotencyKey] ? { idempotencyKey: headers[InternalHeader.IdempotencyKey] } : {}),
     ...(headers[InternalHeader.RequestHash] ? { requestHash: headers[InternalHeader.RequestHash] } : {}),
-    ...(headers[InternalHeader.TraceParent] ? { traceparent: headers[InternalHeader.TraceParent] } : {}),
+    ...(traceparent ? { traceparent } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
-import { JobMessage, JobPriority } from '@datafactory/contracts';
+import { JobMessage, JobPriority, QueueName } from '@datafactory/contracts';
+import { SpanKind, inSpan, messagingAttributes } from '@datafactory/telemetry/tracing';
 import { JobsRepository, OutboxMessage, OutboxRepository } from '@datafactory/db';
 import { JobEventsNotifier, jobOptions } from '@datafactory/queue';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
@@ -76,11 +77,20 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async publish(messages: OutboxMessage[]): Promise<void> {
     for (const m of messages) {
       if (m.status !== 'queued') continue; // cancelled before it was published
-      const message: JobMessage = { jobId: m.jobId, tenantId: m.tenantId, type: m.type, generation: m.generation, ...(m.traceContext ? { traceparent: m.traceContext } : {}) };
-      const position = await this.jobs.queuePosition(m.jobId);
-      await this.jobs.transaction((em) => this.jobs.recordEvent(em, m.jobId, 'queued', { position, generation: m.generation }));
-      await withTimeout(this.queue.add(m.type, message, jobOptions(message, m.priority as JobPriority, m.maxAttempts)), QUEUE_ADD_TIMEOUT_MS, 'queue.add');
-      await this.notifier.notify(m.jobId);
+      // A producer span in the job's trace (the request that accepted it): the worker's span is its child, so the
+      // outbox hop shows in the trace even though it happens after that request has ended.
+      await inSpan(
+        `publish ${QueueName.Ingest}`,
+        { kind: SpanKind.PRODUCER, parent: m.traceContext ?? undefined, attributes: messagingAttributes(QueueName.Ingest, m.jobId, m.type) },
+        async (traceparent) => {
+          const carried = traceparent ?? m.traceContext;
+          const message: JobMessage = { jobId: m.jobId, tenantId: m.tenantId, type: m.type, generation: m.generation, ...(carried ? { traceparent: carried } : {}) };
+          const position = await this.jobs.queuePosition(m.jobId);
+          await this.jobs.transaction((em) => this.jobs.recordEvent(em, m.jobId, 'queued', { position, generation: m.generation }));
+          await withTimeout(this.queue.add(m.type, message, jobOptions(message, m.priority as JobPriority, m.maxAttempts)), QUEUE_ADD_TIMEOUT_MS, 'queue.add');
+          await this.notifier.notify(m.jobId);
+        },
+      );
     }
   }
 }

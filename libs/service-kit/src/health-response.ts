@@ -1,0 +1,16 @@
+import { CheckResult, HealthResponse } from '@datafactory/contracts';
+import type { HealthCheckResult } from '@nestjs/terminus';
+
+/** Terminus' result (`details` per indicator) in the documented `HealthResponse` shape. */
+export function toHealthResponse(result: Pick<HealthCheckResult, 'details'>): HealthResponse {
+  const checks: Record<string, CheckResult> = {};
+  for (const [name, detail] of Object.entries(result.details)) {
+    const latency = typeof detail['responseTime'] === 'number' ? detail['responseTime'] : 0;
+    checks[name] =
+      detail.status === 'up'
+        ? { status: 'up', latency_ms: latency }
+        : { status: 'down', message: typeof detail['message'] === 'string' ? detail['message'] : 'check failed' };
+  }
+  const down = Object.keys(checks).filter((name) => checks[name]?.status === 'down');
+  return down.length === 0 ? { status: 'ok', checks } : { status: 'unavailable', message: `down: ${down.join(', ')}`, checks };
+}
