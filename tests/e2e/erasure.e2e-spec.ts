@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { canonicalJson } from '../../libs/service-kit/src/canonical-json';
+import { readSpans } from '../../libs/testing/src/otlp-receiver';
 import { withDb } from './support/db';
 import { call, createTenant, expectError, TenantKeys } from './support/api';
 
@@ -158,6 +159,10 @@ describe('GDPR erasure', () => {
     expect(await scanRedis(canary)).toEqual([]);
     expect(await scanRedis(subject)).toEqual([]);
     expect(scanLogs(canary)).toEqual([]);
+    // Nor did any span exported by the traced stack ever hold the text or the subject id.
+    const spans = JSON.stringify(readSpans(process.env['E2E_SPANS_FILE'] as string));
+    expect(spans).not.toContain(canary);
+    expect(spans).not.toContain(subject);
 
     const audit = await call<{ items: Array<{ action: string; target: string; details: Record<string, unknown> }> }>('GET', '/v1/audit', { token: t.admin });
     const complete = audit.body.items.filter((e) => e.action === 'erasure.complete' && e.target === accepted.body.erasure_id);
