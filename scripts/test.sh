@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: prepares what the tests need (npm deps, Node 24, PostgreSQL, Redis, pgvector, build),
 # runs the static checks (types incl. tests, lint with module boundaries), then every Jest project:
-# unit, integration (real Postgres + pgvector, Redis), e2e (the five services as processes) and faults
-# (crash and outage scenarios on a private PostgreSQL cluster and redis-server). Extra arguments go to
-# Jest (`npm test -- --selectProjects unit`).
+# unit, integration (real Postgres + pgvector, Redis), e2e (the five services as processes), faults
+# (crash and outage scenarios on a private PostgreSQL cluster and redis-server) and deploy (image, Compose
+# stack, Helm chart). Extra arguments go to Jest (`npm test -- --selectProjects unit`).
 # Tests create and drop their own databases; the run ends with the summary line.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,6 +16,9 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-s
   log "installing PostgreSQL and Redis server binaries and promtool for the tests"
   as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server prometheus >/dev/null
 fi
+
+# The Helm chart test renders the chart with Helm's template engine, built from Debian's Go packages.
+bash "$root/scripts/lib/ensure-go-render.sh"
 
 log "type-checking (apps, libs, tests)"
 tsc -p tsconfig.json --noEmit
