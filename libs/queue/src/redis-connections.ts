@@ -20,8 +20,16 @@ export function createBullConnection(url: string, name: string): Redis {
  * Returns a problem description, or null when the setting is right.
  */
 export async function evictionPolicyProblem(redis: Redis): Promise<string | null> {
-  const reply = (await redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
+  let reply: string[];
+  try {
+    reply = (await redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
+  } catch (error) {
+    // Managed Redis (ElastiCache, Memorystore, ...) renames CONFIG or denies it by ACL: the policy cannot be read
+    // here and is the provider's setting to check. Any other error (connection lost) is a real failure.
+    if (/unknown command|NOPERM|no permissions/i.test((error as Error).message)) return null;
+    throw error;
+  }
   const policy = reply[1];
-  if (policy === undefined) return null; // CONFIG disabled (managed Redis): cannot check
+  if (policy === undefined) return null; // CONFIG GET answers nothing for the key: cannot check
   return policy === 'noeviction' ? null : `Redis maxmemory-policy is "${policy}"; it must be "noeviction" (redis-cli CONFIG SET maxmemory-policy noeviction)`;
 }
