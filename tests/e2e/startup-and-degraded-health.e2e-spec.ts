@@ -110,4 +110,29 @@ describe('start-up validation and degraded health', () => {
       await gateway.exited;
     }
   });
+
+  it('without Redis a service stays ready (degraded, naming redis) and serves what needs only Postgres', async () => {
+    const [port, metricsPort, deadRedisPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const search = run('search', {
+      DATABASE_URL: process.env['E2E_DATABASE_URL'] as string,
+      REDIS_URL: `redis://127.0.0.1:${deadRedisPort}`,
+      SEARCH_PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      INTERNAL_TOKEN: secret(),
+    });
+    try {
+      let ready: Response | undefined;
+      for (let i = 0; i < 100 && !ready; i++) {
+        ready = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined);
+        if (!ready) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ready?.status).toBe(200);
+      const body = (await ready!.json()) as { status: string; message: string; checks: Record<string, { status: string }> };
+      expect(body).toMatchObject({ status: 'degraded', message: 'down: redis', checks: { postgres: { status: 'up' }, pgvector: { status: 'up' }, redis: { status: 'down' } } });
+      expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
+    } finally {
+      search.kill();
+      await search.exited;
+    }
+  });
 });

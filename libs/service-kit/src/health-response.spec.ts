@@ -26,4 +26,16 @@ describe('toHealthResponse', () => {
       },
     });
   });
+
+  it('a degradable check down: degraded, still naming it; a critical one down as well: unavailable', () => {
+    const redisDown = { details: { postgres: { status: 'up' as const, responseTime: 1 }, redis: { status: 'down' as const, message: 'Connection is closed.' } } };
+    expect(toHealthResponse(redisDown, new Set(['redis']))).toEqual({
+      status: 'degraded',
+      message: 'down: redis',
+      checks: { postgres: { status: 'up', latency_ms: 1 }, redis: { status: 'down', message: 'Connection is closed.' } },
+    });
+    expect(toHealthResponse(redisDown).status).toBe('unavailable');
+    const bothDown = { details: { ...redisDown.details, postgres: { status: 'down' as const, message: 'ECONNREFUSED' } } };
+    expect(toHealthResponse(bothDown, new Set(['redis'])).status).toBe('unavailable');
+  });
 });

@@ -1,8 +1,11 @@
 import { CheckResult, HealthResponse } from '@datafactory/contracts';
 import type { HealthCheckResult } from '@nestjs/terminus';
 
-/** Terminus' result (`details` per indicator) in the documented `HealthResponse` shape. */
-export function toHealthResponse(result: Pick<HealthCheckResult, 'details'>): HealthResponse {
+/**
+ * Terminus' result (`details` per indicator) in the documented `HealthResponse` shape. A check named in
+ * `degradable` being down makes the report `degraded` (still served) rather than `unavailable`.
+ */
+export function toHealthResponse(result: Pick<HealthCheckResult, 'details'>, degradable: ReadonlySet<string> = new Set()): HealthResponse {
   const checks: Record<string, CheckResult> = {};
   for (const [name, detail] of Object.entries(result.details)) {
     const latency = typeof detail['responseTime'] === 'number' ? detail['responseTime'] : 0;
@@ -12,5 +15,6 @@ export function toHealthResponse(result: Pick<HealthCheckResult, 'details'>): He
         : { status: 'down', message: typeof detail['message'] === 'string' ? detail['message'] : 'check failed' };
   }
   const down = Object.keys(checks).filter((name) => checks[name]?.status === 'down');
-  return down.length === 0 ? { status: 'ok', checks } : { status: 'unavailable', message: `down: ${down.join(', ')}`, checks };
+  if (down.length === 0) return { status: 'ok', checks };
+  return { status: down.every((name) => degradable.has(name)) ? 'degraded' : 'unavailable', message: `down: ${down.join(', ')}`, checks };
 }

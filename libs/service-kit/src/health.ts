@@ -25,21 +25,30 @@ export class HealthReporter {
     private readonly indicators: HealthIndicatorService,
   ) {}
 
-  async report(checks: Record<string, HealthCheck>): Promise<HealthResponse> {
+  /** `degradable`: checks whose failure leaves the report `degraded` (HTTP 200) instead of `unavailable` (503). */
+  async report(checks: Record<string, HealthCheck>, degradable: ReadonlySet<string> = new Set()): Promise<HealthResponse> {
     const indicators = Object.entries(checks).map(([name, check]) => () =>
       this.indicators.check(name).attempt(async () => void (await check())).withTimeout(CHECK_TIMEOUT_MS),
     );
     try {
-      return toHealthResponse(await this.health.check(indicators));
+      return toHealthResponse(await this.health.check(indicators), degradable);
     } catch (error) {
       // Terminus signals "something is down" by throwing 503 with the full result as its body.
-      if (error instanceof ServiceUnavailableException) return toHealthResponse(error.getResponse() as HealthCheckResult);
+      if (error instanceof ServiceUnavailableException) return toHealthResponse(error.getResponse() as HealthCheckResult, degradable);
       throw error;
     }
   }
 }
 
-/** `/health/live`: the process answers. `/health/ready`: its dependencies answer too. */
+/**
+ * Redis being down does not take a service out of its load balancer: every service still serves what needs only
+ * Postgres (documents, search, audit, job status), job submissions answer `503 queue_unavailable`, and the Redis
+ * clients reconnect by themselves, so a restart would not help. Readiness reports it as `degraded` (200); the
+ * gateway's `/v1/health`, the whole-system view for monitoring, still answers 503.
+ */
+const DEGRADABLE_FOR_READINESS: ReadonlySet<string> = new Set(['redis']);
+
+/** `/health/live`: the process answers. `/health/ready`: its dependencies answer too (Redis: see above). */
 @PublicRoute()
 @Controller('health')
 export class HealthController {
@@ -56,8 +65,8 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthResponse> {
-    const report = await this.reporter.report(this.checks);
-    res.status(report.status === 'ok' ? 200 : 503);
+    const report = await this.reporter.report(this.checks, DEGRADABLE_FOR_READINESS);
+    res.status(report.status === 'unavailable' ? 503 : 200);
     return report;
   }
 }

@@ -27,6 +27,7 @@ export class GatewayHealthController {
       this.upstream.all().map((client): [string, HealthCheck] => [client.service, () => client.request('GET', '/health/ready')]),
     );
     const report = await this.reporter.report({ ...this.ownChecks, ...services });
+    // Strict: the whole-system view for monitoring answers 503 when anything is down, Redis included.
     res.status(report.status === 'ok' ? 200 : 503);
     return report;
   }

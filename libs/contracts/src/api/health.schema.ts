@@ -8,7 +8,9 @@ export const CheckResultSchema = z.object({
 export type CheckResult = z.infer<typeof CheckResultSchema>;
 
 export const HealthResponseSchema = z.object({
-  status: z.enum(['ok', 'unavailable']),
+  status: z
+    .enum(['ok', 'degraded', 'unavailable'])
+    .describe('ok: everything is up; degraded: a dependency the service can serve without is down (200); unavailable: 503'),
   message: z.string().optional().describe('Names the checks that are down'),
   checks: z.record(z.string(), CheckResultSchema),
 });
