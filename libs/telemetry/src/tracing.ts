@@ -78,11 +78,20 @@ export function startTracing(app: string, env: NodeJS.ProcessEnv = process.env):
   return true;
 }
 
+/** How long shutdown waits for the last spans to be exported: an unreachable collector must not hold up a deploy. */
+const FLUSH_TIMEOUT_MS = 2_000;
+
 /** Flushes buffered spans; called on shutdown so the last requests before a deploy are not lost. */
 export async function stopTracing(): Promise<void> {
   const running = sdk;
   sdk = undefined;
-  await running?.shutdown().catch(() => undefined);
+  if (!running) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    running.shutdown().catch(() => undefined),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_TIMEOUT_MS).unref())),
+  ]);
+  clearTimeout(timer);
 }
 
 /** The active OpenTelemetry span's ids, when tracing is on and a span is active. */
