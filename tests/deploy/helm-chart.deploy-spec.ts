@@ -38,6 +38,7 @@ import {
   render,
   renderError,
   renderRaw,
+  selects,
   validateWithKubernetesModels,
   valuesFile,
 } from './support/helm-chart';
@@ -69,6 +70,15 @@ const APPS: Record<Component, App> = {
   governance: { valuesKey: 'governance', httpPort: 8084, metricsPort: 9105, portVariable: 'GOVERNANCE_PORT', shape: governanceConfigSchema.shape, load: loadGovernanceConfig },
 };
 const COMPONENTS = Object.keys(APPS) as Component[];
+
+/** The optional worker-only ingest Deployment (`ingestWorker`): the ingest program, called by no one. */
+const WORKER = 'ingest-worker';
+/** What the chart can deploy: the services and the worker. */
+type Deployed = Component | typeof WORKER;
+const program = (deployed: Deployed): Component => (deployed === WORKER ? 'ingest' : deployed);
+const ALL_DEPLOYED: Deployed[] = [...COMPONENTS, WORKER];
+/** Settings the worker may not override (the chart sets WORKER_ENABLED; batch and synchronous upserts chunk alike). */
+const WORKER_FIXED = ['WORKER_ENABLED', 'CHUNK_MAX_TOKENS', 'CHUNK_OVERLAP_TOKENS'];
 
 /** Variables the chart sets itself rather than from `config`. */
 const COMPUTED = new Set(['NODE_ENV', 'BIND_HOST', 'METRICS_PORT', 'DATABASE_URL', 'REDIS_URL', 'INGEST_URL', 'SEARCH_URL', 'JOB_ORCHESTRATOR_URL', 'GOVERNANCE_URL']);
@@ -109,7 +119,9 @@ const EXTERNAL: ExternalSecrets = {
 const example = (name: string) => join(CHART, 'examples', `${name}.yaml`);
 const defaults = parseYaml(readChartFile('values.yaml')) as Record<string, unknown>;
 const schema = JSON.parse(readChartFile('values.schema.json')) as Record<string, unknown>;
-const alerts = parseYaml(readFileSync(join(ROOT, 'deploy/prometheus/alerts.yml'), 'utf8')) as { groups: Array<{ rules: Array<{ annotations: Record<string, string> }> }> };
+const alerts = parseYaml(readFileSync(join(ROOT, 'deploy/prometheus/alerts.yml'), 'utf8')) as {
+  groups: Array<{ rules: Array<{ alert: string; expr: string; annotations: Record<string, string> }> }>;
+};
 
 /** Everything optional turned on, on top of examples/minimal.yaml. */
 const EVERYTHING = {
@@ -120,6 +132,9 @@ const EVERYTHING = {
   tracing: { otlpEndpoint: 'http://otel-collector.observability:4318', environment: 'staging', samplerRatio: 0.25, resourceAttributes: { 'service.namespace': 'rag' } },
   gateway: { autoscaling: { enabled: true } },
   search: { autoscaling: { enabled: true, targetMemoryUtilizationPercentage: 80 } },
+  // KEDA scales the separate worker, so the ingest API may have an HPA of its own.
+  ingest: { autoscaling: { enabled: true } },
+  ingestWorker: { enabled: true, config: { WORKER_CONCURRENCY: 8 } },
   keda: { enabled: true },
   ingress: { enabled: true, className: 'nginx', tls: [{ secretName: 'df-tls', hosts: ['datafactory.example.com'] }] },
   networkPolicy: { enabled: true },
@@ -136,13 +151,15 @@ const URL_SECRETS = {
 interface Scenario {
   name: string;
   values: () => string[];
+  /** The Deployments it must render. */
+  deployed: Deployed[];
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: 'examples/minimal.yaml', values: () => [example('minimal')] },
-  { name: 'examples/production.yaml', values: () => [example('production')] },
-  { name: 'every optional feature on', values: () => [example('minimal'), valuesFile('everything', EVERYTHING)] },
-  { name: 'existing Secrets with whole URLs', values: () => [valuesFile('url-secrets', URL_SECRETS)] },
+  { name: 'examples/minimal.yaml', values: () => [example('minimal')], deployed: COMPONENTS },
+  { name: 'examples/production.yaml', values: () => [example('production')], deployed: ALL_DEPLOYED },
+  { name: 'every optional feature on', values: () => [example('minimal'), valuesFile('everything', EVERYTHING)], deployed: ALL_DEPLOYED },
+  { name: 'existing Secrets with whole URLs', values: () => [valuesFile('url-secrets', URL_SECRETS)], deployed: COMPONENTS },
 ];
 
 const rendered = new Map<string, K8sObject[]>();
@@ -158,7 +175,7 @@ function objectsOf(scenario: Scenario): K8sObject[] {
 const deploymentName = (component: string) => `df-datafactory-${component}`;
 const container = (workload: Workload) => workload.spec.template.spec.containers[0]!;
 
-function appEnv(objects: K8sObject[], component: Component): Record<string, string> {
+function appEnv(objects: K8sObject[], component: Deployed): Record<string, string> {
   return containerEnv(objects, container(find<Workload>(objects, 'Deployment', deploymentName(component))), EXTERNAL);
 }
 
@@ -190,11 +207,11 @@ function withValue(path: string, value: unknown): Record<string, unknown> {
 }
 
 /** The chart's table of what each service reads (templates/_helpers.tpl, "datafactory.components"). */
-function chartComponents(): Record<Component, { values: string; variables: string[]; secrets: string[] }> {
+function chartComponents(): Record<Deployed, { values: string; variables: string[]; secrets: string[] }> {
   const helpers = readChartFile('templates', '_helpers.tpl');
   const body = /{{- define "datafactory.components" -}}\n([\s\S]*?)\n{{- end }}/.exec(helpers)?.[1];
   if (!body) throw new Error('no datafactory.components in _helpers.tpl');
-  return parseYaml(body) as Record<Component, { values: string; variables: string[]; secrets: string[] }>;
+  return parseYaml(body) as Record<Deployed, { values: string; variables: string[]; secrets: string[] }>;
 }
 
 const zodDefault = (field: z.ZodType): unknown => field.safeParse(undefined).data;
@@ -243,7 +260,18 @@ describe('values.schema.json', () => {
   });
 
   it('rejects unknown keys at every level', () => {
-    for (const path of ['bogus', 'image.bogus', 'gateway.service.bogus', 'ingest.resources.requests.gpu', 'config.NOT_A_SETTING', 'keda.bogus', 'podSecurityContext.bogus']) {
+    for (const path of [
+      'bogus',
+      'image.bogus',
+      'gateway.service.bogus',
+      'ingest.resources.requests.gpu',
+      'config.NOT_A_SETTING',
+      'keda.bogus',
+      'podSecurityContext.bogus',
+      'ingestWorker.bogus',
+      // The worker has no API Service to configure.
+      'ingestWorker.service',
+    ]) {
       expect({ path, errors: schemaErrors(withValue(path, 1)).map((e) => e.keyword) }).toEqual({ path, errors: expect.arrayContaining(['additionalProperties']) });
     }
   });
@@ -252,6 +280,21 @@ describe('values.schema.json', () => {
     expect(schemaErrors(withValue('gateway.config.WORKER_CONCURRENCY', 4)).map((e) => e.keyword)).toContain('additionalProperties');
     expect(schemaErrors(withValue('search.config.EMBEDDING_MODEL', 'x')).map((e) => e.keyword)).toContain('additionalProperties');
     expect(schemaErrors(withValue('ingest.config.WORKER_CONCURRENCY', 4))).toEqual([]);
+    expect(schemaErrors(withValue('ingestWorker.config.WORKER_CONCURRENCY', 4))).toEqual([]);
+    for (const variable of WORKER_FIXED) {
+      expect({ variable, keywords: schemaErrors(withValue(`ingestWorker.config.${variable}`, 100)).map((e) => e.keyword) }).toEqual({
+        variable,
+        keywords: expect.arrayContaining(['additionalProperties']),
+      });
+    }
+  });
+
+  it("lets the worker override in its own config what ingest may, except what it must share with ingest's API", () => {
+    const properties = schema['properties'] as Record<string, { properties: { config: { properties: Record<string, unknown> } } }>;
+    const ingestKeys = Object.keys(properties['ingest']!.properties.config.properties);
+    const workerKeys = Object.keys(properties['ingestWorker']!.properties.config.properties);
+    expect(workerKeys).toEqual(ingestKeys.filter((key) => !WORKER_FIXED.includes(key)));
+    expect(WORKER_FIXED.every((key) => ingestKeys.includes(key))).toBe(true);
   });
 
   it('rejects wrong types and values', () => {
@@ -339,6 +382,8 @@ describe('values.yaml and the README', () => {
     }
     const readBySomeone = new Set(COMPONENTS.flatMap((c) => components[c].variables));
     expect(Object.keys(defaults['config'] as object).sort()).toEqual([...readBySomeone].sort());
+    // The worker is the ingest program: it reads what ingest reads, from the same Secret keys.
+    expect(components[WORKER]).toMatchObject({ values: 'ingestWorker', variables: components.ingest.variables, secrets: components.ingest.secrets });
   });
 
   it("defaults every setting to the app's own default, except where the chart deliberately differs", () => {
@@ -379,12 +424,16 @@ describe.each(SCENARIOS)('rendered with $name', (scenario) => {
     }
   });
 
-  it.each(COMPONENTS)('runs %s with probes, limits, the full security context and a writable /tmp', (component) => {
-    const app = APPS[component];
+  it('renders a Deployment for each service it enables and for nothing else', () => {
+    expect(ofKind(objects, 'Deployment').map((d) => d.metadata.name).sort()).toEqual(scenario.deployed.map(deploymentName).sort());
+  });
+
+  it.each(scenario.deployed)('runs %s with probes, limits, the full security context and a writable /tmp', (component) => {
+    const app = APPS[program(component)];
     const deployment = find<Workload>(objects, 'Deployment', deploymentName(component));
     const pod = deployment.spec.template.spec;
     const c = container(deployment);
-    expect(c.args).toEqual([component]);
+    expect(c.args).toEqual([program(component)]);
     expect(c.ports).toEqual([
       { name: 'http', containerPort: app.httpPort, protocol: 'TCP' },
       { name: 'metrics', containerPort: app.metricsPort, protocol: 'TCP' },
@@ -413,8 +462,8 @@ describe.each(SCENARIOS)('rendered with $name', (scenario) => {
     expect(deployment.spec.template.metadata.annotations?.['checksum/config']).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it.each(COMPONENTS)("gives %s an environment its own config loader accepts, with everything it requires and nothing it does not know", (component) => {
-    const app = APPS[component];
+  it.each(scenario.deployed)("gives %s an environment its own config loader accepts, with everything it requires and nothing it does not know", (component) => {
+    const app = APPS[program(component)];
     const env = appEnv(objects, component);
     expect(() => app.load(env)).not.toThrow();
     const required = Object.entries(app.shape)
@@ -431,11 +480,11 @@ describe.each(SCENARIOS)('rendered with $name', (scenario) => {
     expect(env['REDIS_URL']).not.toContain('$(');
   });
 
-  it.each(COMPONENTS)('lets %s finish its graceful shutdown before Kubernetes kills it', (component) => {
+  it.each(scenario.deployed)('lets %s finish its graceful shutdown before Kubernetes kills it', (component) => {
     const deployment = find<Workload>(objects, 'Deployment', deploymentName(component));
     const env = appEnv(objects, component);
     const preStop = container(deployment).lifecycle?.preStop?.sleep?.seconds ?? 0;
-    const shutdownMs = Number(env['SHUTDOWN_TIMEOUT_MS'] ?? zodDefault(APPS[component].shape['SHUTDOWN_TIMEOUT_MS']!));
+    const shutdownMs = Number(env['SHUTDOWN_TIMEOUT_MS'] ?? zodDefault(APPS[program(component)].shape['SHUTDOWN_TIMEOUT_MS']!));
     expect(preStop).toBeGreaterThan(0);
     expect(deployment.spec.template.spec.terminationGracePeriodSeconds! * 1000).toBeGreaterThan(preStop * 1000 + shutdownMs);
   });
@@ -457,6 +506,31 @@ describe.each(SCENARIOS)('rendered with $name', (scenario) => {
       expect(service.spec.ports[0]!.targetPort).toBe('http');
       expect(service.spec.selector).toEqual(find<Workload>(objects, 'Deployment', deploymentName(component)).spec.selector!.matchLabels);
     }
+  });
+
+  it('sends what reaches a Service only to the pods of its own Deployment, and API calls never to the worker', () => {
+    const deployments = ofKind<Workload>(objects, 'Deployment');
+    const services = ofKind<K8sObject & { spec: { ports: Array<{ name: string }>; selector: Record<string, string> } }>(objects, 'Service');
+    for (const service of services) {
+      const targets = deployments.filter((d) => selects(service.spec.selector, d.spec.template.metadata.labels)).map((d) => d.metadata.name);
+      const name = service.metadata.name;
+      expect({ name, targets }).toEqual({ name, targets: [name.replace(/-metrics$/, '')] });
+    }
+    // The gateway's INGEST_URL names the ingest Service, which selects the API pods only.
+    expect(new URL(appEnv(objects, 'gateway')['INGEST_URL']!).hostname.split('.')[0]).toBe(deploymentName('ingest'));
+    if (scenario.deployed.includes(WORKER)) {
+      const worker = find<Workload>(objects, 'Deployment', deploymentName(WORKER));
+      const toWorker = services.filter((s) => selects(s.spec.selector, worker.spec.template.metadata.labels));
+      expect(toWorker.map((s) => s.metadata.name)).toEqual([`${deploymentName(WORKER)}-metrics`]);
+      expect(toWorker[0]!.spec.ports.map((p) => p.name)).toEqual(['metrics']);
+    }
+  });
+
+  it('runs the BullMQ worker in the ingest pods, or only in the worker pods when they are separate', () => {
+    const runsWorker = (component: Deployed) => loadIngestConfig(appEnv(objects, component)).WORKER_ENABLED;
+    const separate = scenario.deployed.includes(WORKER);
+    expect(runsWorker('ingest')).toBe(!separate);
+    if (separate) expect(runsWorker(WORKER)).toBe(true);
   });
 
   it('runs migrations as a pre-install/pre-upgrade hook that only depends on what exists before it', () => {
@@ -492,13 +566,14 @@ describe.each(SCENARIOS)('rendered with $name', (scenario) => {
   });
 
   it('has a PodDisruptionBudget per service that never blocks a drain on its own', () => {
-    for (const component of COMPONENTS) {
-      const pdb = find<K8sObject & { spec: { maxUnavailable?: number | string; selector: { matchLabels: Record<string, string> } } }>(
+    for (const component of scenario.deployed) {
+      const pdb = find<K8sObject & { spec: { maxUnavailable?: number | string; unhealthyPodEvictionPolicy?: string; selector: { matchLabels: Record<string, string> } } }>(
         objects,
         'PodDisruptionBudget',
         deploymentName(component),
       );
       expect(pdb.spec.maxUnavailable).toBeDefined();
+      expect(pdb.spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
       expect(pdb.spec.selector.matchLabels).toEqual(find<Workload>(objects, 'Deployment', deploymentName(component)).spec.selector!.matchLabels);
     }
   });
@@ -520,27 +595,31 @@ describe('optional features', () => {
 
   it('leaves the replica count to the HPA (autoscaling/v2) or KEDA when they scale a Deployment', () => {
     const objects = everything();
-    for (const component of ['gateway', 'search'] as const) {
+    for (const component of ['gateway', 'ingest', 'search'] as const) {
       const hpa = find<K8sObject & { spec: { scaleTargetRef: { name: string }; metrics: unknown[] } }>(objects, 'HorizontalPodAutoscaler', deploymentName(component));
       expect(hpa.apiVersion).toBe('autoscaling/v2');
       expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName(component) });
       expect(find<Workload>(objects, 'Deployment', deploymentName(component)).spec.replicas).toBeUndefined();
     }
     expect(find<K8sObject & { spec: { metrics: unknown[] } }>(objects, 'HorizontalPodAutoscaler', deploymentName('search')).spec.metrics).toHaveLength(2);
-    expect(find<Workload>(objects, 'Deployment', deploymentName('ingest')).spec.replicas).toBeUndefined();
+    expect(find<Workload>(objects, 'Deployment', deploymentName(WORKER)).spec.replicas).toBeUndefined();
     expect(find<Workload>(objects, 'Deployment', deploymentName('governance')).spec.replicas).toBe(1);
     expect(ofKind(minimal(), 'HorizontalPodAutoscaler')).toEqual([]);
   });
 
-  it("scales ingest with KEDA on the BullMQ keys where this app's jobs wait", () => {
+  it("scales the queue workers with KEDA on the BullMQ keys where this app's jobs wait", () => {
     const objects = everything();
+    expect(ofKind(objects, 'ScaledObject').map((o) => o.metadata.name)).toEqual([deploymentName(WORKER)]);
     const scaled = find<K8sObject & { spec: { scaleTargetRef: { name: string }; minReplicaCount: number; triggers: Array<{ type: string; metadata: Record<string, string>; authenticationRef?: { name: string } }> } }>(
       objects,
       'ScaledObject',
-      deploymentName('ingest'),
+      deploymentName(WORKER),
     );
     expect(scaled.apiVersion).toBe('keda.sh/v1alpha1');
-    expect(scaled.spec.scaleTargetRef.name).toBe(deploymentName('ingest'));
+    // The worker Deployment, not the API: queue depth says nothing about HTTP load (ingest has its HPA here).
+    expect(scaled.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName(WORKER) });
+    expect(loadIngestConfig(appEnv(objects, WORKER)).WORKER_ENABLED).toBe(true);
+    // Only a running worker moves due retries and handed-back jobs out of the `delayed` set, which KEDA does not watch.
     expect(scaled.spec.minReplicaCount).toBeGreaterThanOrEqual(1);
     // BullMQ puts a job with a priority into the `prioritized` ZSET, one without into the `wait` LIST; every
     // DataFactory job has one.
@@ -548,9 +627,9 @@ describe('optional features', () => {
     expect(scaled.spec.triggers.map((t) => t.metadata['listName'])).toEqual([keys['prioritized'], keys['wait']]);
     const message: JobMessage = { jobId: 'j', generation: 1, tenantId: 't', type: 'batch_upsert' } as JobMessage;
     for (const priority of Object.values(JobPriority)) expect(jobOptions(message, priority, 5).priority).toBeGreaterThan(0);
-    const ingestEnv = appEnv(objects, 'ingest');
-    expect(ingestEnv['QUEUE_PREFIX']).toBe('df');
-    const redisUrl = new URL(ingestEnv['REDIS_URL']!);
+    const workerEnv = appEnv(objects, WORKER);
+    expect(workerEnv['QUEUE_PREFIX']).toBe('df');
+    const redisUrl = new URL(workerEnv['REDIS_URL']!);
     for (const trigger of scaled.spec.triggers) {
       expect(trigger.type).toBe('redis');
       expect(trigger.metadata).toMatchObject({ address: `${redisUrl.hostname}:${redisUrl.port}`, enableTLS: 'true', databaseIndex: '0', username: 'datafactory' });
@@ -562,9 +641,34 @@ describe('optional features', () => {
     expect(ref?.parameter).toBe('password');
     const secret = find<Secret>(objects, 'Secret', ref!.name);
     expect(Buffer.from(secret.data![ref!.key]!, 'base64').toString()).toBe(decodeURIComponent(redisUrl.password));
-    const prefixed = render({ values: [example('minimal'), valuesFile('keda-prefix', { keda: { enabled: true }, config: { QUEUE_PREFIX: 'prod-df' } })] });
-    const triggers = find<K8sObject & { spec: { triggers: Array<{ metadata: Record<string, string> }> } }>(prefixed, 'ScaledObject', deploymentName('ingest')).spec.triggers;
-    expect(triggers[0]?.metadata['listName']).toBe(new QueueKeys('prod-df').getKeys(QueueName.Ingest)['prioritized']);
+  });
+
+  it('scales ingest itself with KEDA when its pods run the worker (no ingestWorker)', () => {
+    const objects = render({ values: [example('minimal'), valuesFile('keda-prefix', { keda: { enabled: true }, config: { QUEUE_PREFIX: 'prod-df' } })] });
+    expect(ofKind(objects, 'Deployment').some((d) => d.metadata.name === deploymentName(WORKER))).toBe(false);
+    const scaled = find<K8sObject & { spec: { scaleTargetRef: { name: string }; triggers: Array<{ metadata: Record<string, string> }> } }>(objects, 'ScaledObject', deploymentName('ingest'));
+    expect(scaled.spec.scaleTargetRef.name).toBe(deploymentName('ingest'));
+    expect(loadIngestConfig(appEnv(objects, 'ingest')).WORKER_ENABLED).toBe(true);
+    expect(find<Workload>(objects, 'Deployment', deploymentName('ingest')).spec.replicas).toBeUndefined();
+    expect(scaled.spec.triggers[0]?.metadata['listName']).toBe(new QueueKeys('prod-df').getKeys(QueueName.Ingest)['prioritized']);
+  });
+
+  it("gives the worker ingest's settings and secrets, with its own overrides on top", () => {
+    const objects = everything();
+    const ingest = appEnv(objects, 'ingest');
+    const worker = appEnv(objects, WORKER);
+    const differing = [...new Set([...Object.keys(ingest), ...Object.keys(worker)])].filter((key) => ingest[key] !== worker[key]).sort();
+    expect(differing).toEqual(['WORKER_CONCURRENCY', 'WORKER_ENABLED']);
+    expect(worker['WORKER_CONCURRENCY']).toBe('8');
+    // ingest.config applies to both (its 90 s shutdown first of all); the worker's own config wins over it.
+    const layered = render({
+      values: [
+        example('minimal'),
+        valuesFile('worker-layers', { ingest: { config: { WORKER_CONCURRENCY: 3, RETRY_BASE_MS: 2000 } }, ingestWorker: { enabled: true, config: { RETRY_BASE_MS: 500 } } }),
+      ],
+    });
+    expect(appEnv(layered, WORKER)).toMatchObject({ SHUTDOWN_TIMEOUT_MS: '90000', WORKER_CONCURRENCY: '3', RETRY_BASE_MS: '500', WORKER_ENABLED: 'true' });
+    expect(appEnv(layered, 'ingest')).toMatchObject({ RETRY_BASE_MS: '2000', WORKER_ENABLED: 'false' });
   });
 
   it('allows with NetworkPolicies only the traffic the services need', () => {
@@ -574,21 +678,30 @@ describe('optional features', () => {
     const policy = (name: string) => find<Policy>(objects, 'NetworkPolicy', name);
     const gatewaySelector = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'datafactory', 'app.kubernetes.io/instance': 'df', 'app.kubernetes.io/component': 'gateway' } } };
     const egressPorts = (p: Policy) => p.spec.egress.flatMap((r) => (r.ports ?? []).map((port) => port.port));
-    for (const component of COMPONENTS) {
+    for (const component of ALL_DEPLOYED) {
       const p = policy(deploymentName(component));
       expect(p.spec.policyTypes).toEqual(['Ingress', 'Egress']);
       expect(p.spec.podSelector.matchLabels).toEqual(find<Workload>(objects, 'Deployment', deploymentName(component)).spec.selector!.matchLabels);
-      const api = p.spec.ingress.find((r) => r.ports?.[0]?.port === 'http')!;
+      const api = p.spec.ingress.filter((r) => r.ports?.[0]?.port === 'http');
       // Clients reach the gateway (from anywhere unless networkPolicy.gatewayFrom narrows it); only the gateway
-      // reaches the others (apps/gateway/src/upstream.clients.ts is the only InternalHttpClient user).
-      expect(api.from).toEqual(component === 'gateway' ? undefined : [gatewaySelector]);
+      // reaches the others (apps/gateway/src/upstream.clients.ts is the only InternalHttpClient user); no one calls
+      // the worker, whose HTTP port serves only the kubelet's probes (not subject to NetworkPolicy).
+      expect({ component, from: api.map((r) => r.from) }).toEqual({ component, from: component === WORKER ? [] : [component === 'gateway' ? undefined : [gatewaySelector]] });
       const metrics = p.spec.ingress.find((r) => r.ports?.[0]?.port === 'metrics')!;
       expect(metrics.from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
+      expect(p.spec.ingress).toHaveLength(component === WORKER ? 1 : 2);
       expect(egressPorts(p)).toEqual(expect.arrayContaining([53, 5432, 6379, 4318]));
-      expect(egressPorts(p).includes(8443)).toBe(component === 'ingest' || component === 'search');
+      expect({ component, embedding: egressPorts(p).includes(8443) }).toEqual({ component, embedding: program(component) === 'ingest' || component === 'search' });
     }
-    expect(egressPorts(policy('df-datafactory-gateway'))).toEqual(expect.arrayContaining([8081, 8082, 8083, 8084]));
+    const gateway = policy('df-datafactory-gateway');
+    expect(egressPorts(gateway)).toEqual(expect.arrayContaining([8081, 8082, 8083, 8084]));
+    const workerLabels = find<Workload>(objects, 'Deployment', deploymentName(WORKER)).spec.template.metadata.labels;
+    const gatewayPeers = gateway.spec.egress.flatMap((r) => (r.to ?? []) as Array<{ podSelector?: { matchLabels: Record<string, string> } }>);
+    expect(gatewayPeers.filter((peer) => peer.podSelector && selects(peer.podSelector.matchLabels, workerLabels))).toEqual([]);
     expect(egressPorts(policy('df-datafactory-ingest'))).not.toContain(8082);
+    // With no metrics peers the worker accepts nothing at all: an empty rule list (deny all), not a null.
+    const noScrapes = render({ values: [example('minimal'), valuesFile('np-no-metrics', { ingestWorker: { enabled: true }, networkPolicy: { enabled: true, metricsFrom: [] } })] });
+    expect(find<Policy>(noScrapes, 'NetworkPolicy', deploymentName(WORKER)).spec.ingress).toEqual([]);
     const migrations = policy('df-datafactory-migrations');
     expect(migrations.spec.ingress).toBeUndefined();
     expect(egressPorts(migrations).sort()).toEqual([53, 53, 5432]);
@@ -601,19 +714,31 @@ describe('optional features', () => {
     expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
     const [endpoint] = monitor.spec.endpoints;
     expect(endpoint).toMatchObject({ port: 'metrics', path: '/metrics', honorLabels: true });
-    const relabel = (endpoint!['relabelings'] as Array<{ sourceLabels: string[]; regex: string; targetLabel: string; replacement: string }>)[0]!;
-    expect(relabel.targetLabel).toBe('job');
+    const relabelings = endpoint!['relabelings'] as Array<{ sourceLabels: string[]; regex: string; targetLabel: string; replacement: string; action: string }>;
+    /** The job label Prometheus gives a target of a Service with this component label (anchored regexes, as in Prometheus). */
+    const jobOf = (component: string): string | undefined => {
+      let job: string | undefined;
+      for (const r of relabelings) {
+        expect(r).toMatchObject({ sourceLabels: ['__meta_kubernetes_service_label_app_kubernetes_io_component'], targetLabel: 'job', action: 'replace' });
+        const match = new RegExp(`^(?:${r.regex})$`).exec(component);
+        if (match) job = r.replacement.replace(/\$(\d)/g, (_, group: string) => match[Number(group)] ?? '');
+      }
+      return job;
+    };
     const ruleJobs = new Set([...readFileSync(join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8').matchAll(/job_name: (datafactory-[a-z-]+)/g)].map((m) => m[1]));
     const services = ofKind<K8sObject & { spec: { ports: Array<{ name: string; port: number }>; selector: Record<string, string> } }>(objects, 'Service');
     const metricsServices = services.filter((s) => s.spec.ports.some((p) => p.name === 'metrics'));
-    expect(metricsServices).toHaveLength(COMPONENTS.length);
+    expect(metricsServices).toHaveLength(COMPONENTS.length + 1);
     for (const service of metricsServices) {
       expect(service.metadata.labels).toMatchObject(monitor.spec.selector.matchLabels);
-      const component = service.metadata.labels!['app.kubernetes.io/component']!;
-      const job = component.replace(new RegExp(`^${relabel.regex}$`), relabel.replacement.replace('$1', '$1'));
-      expect(ruleJobs).toContain(job);
-      expect(service.spec.ports).toEqual([{ name: 'metrics', port: APPS[component as Component].metricsPort, targetPort: 'metrics', protocol: 'TCP' }]);
+      const component = service.metadata.labels!['app.kubernetes.io/component'] as Deployed;
+      expect({ component, job: jobOf(component) }).toEqual({ component, job: `datafactory-${program(component)}` });
+      expect(ruleJobs).toContain(jobOf(component));
+      expect(service.spec.ports).toEqual([{ name: 'metrics', port: APPS[program(component)].metricsPort, targetPort: 'metrics', protocol: 'TCP' }]);
     }
+    // A worker that stops answering scrapes is what DataFactoryIngestWorkerDown is about.
+    const workerDown = alerts.groups.flatMap((g) => g.rules).find((r) => r.alert === 'DataFactoryIngestWorkerDown')!;
+    expect(workerDown.expr).toContain(`job="${jobOf(WORKER)}"`);
     // The API Services never carry the metrics port (a LoadBalancer gateway must not expose /metrics).
     expect(services.filter((s) => !metricsServices.includes(s)).every((s) => s.spec.ports.every((p) => p.name === 'http'))).toBe(true);
   });
@@ -630,7 +755,7 @@ describe('optional features', () => {
 
   it('assumes in the memory alert the memory limit the chart sets', () => {
     expect(JSON.stringify(alerts)).toContain('0.8 * 1073741824');
-    for (const component of COMPONENTS) expect(container(find<Workload>(minimal(), 'Deployment', deploymentName(component))).resources?.limits?.memory).toBe('1Gi');
+    for (const component of ALL_DEPLOYED) expect(container(find<Workload>(everything(), 'Deployment', deploymentName(component))).resources?.limits?.memory).toBe('1Gi');
   });
 
   it('composes the store URLs from existing Secrets in the pod, or takes them whole', () => {
@@ -673,10 +798,20 @@ describe('optional features', () => {
 
   it('restarts only the services whose settings changed', () => {
     const checksums = (objects: K8sObject[]) =>
-      Object.fromEntries(COMPONENTS.map((c) => [c, find<Workload>(objects, 'Deployment', deploymentName(c)).spec.template.metadata.annotations!['checksum/config']]));
+      Object.fromEntries(
+        ofKind<Workload>(objects, 'Deployment').map((d) => [d.metadata.labels!['app.kubernetes.io/component']!, d.spec.template.metadata.annotations!['checksum/config']]),
+      );
+    const changed = (before: Record<string, unknown>, after: Record<string, unknown>) => Object.keys(before).filter((c) => before[c] !== after[c]);
     const before = checksums(minimal());
     const after = checksums(render({ values: [example('minimal'), valuesFile('ef-search', { config: { SEARCH_EF_SEARCH: 200 } })] }));
-    expect(COMPONENTS.filter((c) => before[c] !== after[c])).toEqual(['search']);
+    expect(changed(before, after)).toEqual(['search']);
+    // The worker has a ConfigMap of its own: its settings roll only its pods; ingest's roll both.
+    const worker = (name: string, values: Record<string, unknown>) =>
+      checksums(render({ values: [example('minimal'), valuesFile(name, merge({ ingestWorker: { enabled: true } }, values))] }));
+    const withWorker = worker('worker', {});
+    expect(Object.keys(withWorker)).toContain(WORKER);
+    expect(changed(withWorker, worker('worker-concurrency', { ingestWorker: { config: { WORKER_CONCURRENCY: 6 } } }))).toEqual([WORKER]);
+    expect(changed(withWorker, worker('ingest-batch-size', { ingest: { config: { EMBEDDING_BATCH_SIZE: 32 } } }))).toEqual(['ingest', WORKER]);
     const secretChange = render({ values: [example('minimal'), valuesFile('new-token', { secrets: { internalToken: 'another-internal-token-0123456789' } })] });
     expect(find<Workload>(secretChange, 'Deployment', deploymentName('gateway')).spec.template.metadata.annotations!['checksum/secret']).not.toBe(
       find<Workload>(minimal(), 'Deployment', deploymentName('gateway')).spec.template.metadata.annotations!['checksum/secret'],
@@ -684,13 +819,13 @@ describe('optional features', () => {
   });
 
   it('leaves out disabled services and keeps names unique and short for a long release name', () => {
-    const objects = render({ values: [example('minimal'), valuesFile('no-governance', { governance: { enabled: false } })], release: 'a'.repeat(53) });
+    const objects = render({ values: [example('minimal'), valuesFile('no-governance', { governance: { enabled: false }, ingestWorker: { enabled: true } })], release: 'a'.repeat(53) });
     expect(objects.some((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'governance')).toBe(false);
     const ids = objects.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(new Set(ids).size).toBe(ids.length);
     for (const o of objects) expect(o.metadata.name.length).toBeLessThanOrEqual(63);
     // The release part is shortened, never the component part.
-    for (const component of COMPONENTS.filter((c) => c !== 'governance')) {
+    for (const component of [...COMPONENTS.filter((c) => c !== 'governance'), WORKER]) {
       expect(ofKind(objects, 'Deployment').filter((d) => d.metadata.name.endsWith(`-${component}`))).toHaveLength(1);
     }
   });
@@ -700,8 +835,21 @@ describe('values the chart refuses', () => {
   const minimalPlus = (name: string, values: unknown) => ({ values: [example('minimal'), valuesFile(name, values)] });
 
   it.each([
-    ['KEDA and an HPA on ingest at once', { keda: { enabled: true }, ingest: { autoscaling: { enabled: true } } }, 'turn one off'],
+    ['KEDA and an HPA on ingest at once', { keda: { enabled: true }, ingest: { autoscaling: { enabled: true } } }, 'keda.enabled and ingest.autoscaling.enabled both scale ingest: turn one off'],
+    [
+      'KEDA and an HPA on the worker at once',
+      { keda: { enabled: true }, ingestWorker: { enabled: true, autoscaling: { enabled: true } } },
+      'keda.enabled and ingestWorker.autoscaling.enabled both scale ingest-worker: turn one off',
+    ],
+    ['KEDA on a disabled ingest without a worker', { keda: { enabled: true }, ingest: { enabled: false } }, 'keda.enabled scales ingest, which is disabled'],
     ['a grace period shorter than preStop + SHUTDOWN_TIMEOUT_MS', { ingest: { terminationGracePeriodSeconds: 60 } }, 'ingest.terminationGracePeriodSeconds (60 s) must be longer'],
+    [
+      "a worker grace period shorter than preStop + ingest's SHUTDOWN_TIMEOUT_MS",
+      { ingestWorker: { enabled: true, terminationGracePeriodSeconds: 60 } },
+      'ingestWorker.terminationGracePeriodSeconds (60 s) must be longer',
+    ],
+    ['a separate worker with WORKER_ENABLED=false', { ingestWorker: { enabled: true }, config: { WORKER_ENABLED: false } }, 'config.WORKER_ENABLED is false, but ingestWorker.enabled'],
+    ['a separate worker with ingest WORKER_ENABLED=false', { ingestWorker: { enabled: true }, ingest: { config: { WORKER_ENABLED: false } } }, 'ingest.config.WORKER_ENABLED is false'],
     ['openai embeddings without model and dimensions', { config: { EMBEDDING_PROVIDER: 'openai', EMBEDDING_BASE_URL: 'https://x.example/v1' } }, 'needs config.EMBEDDING_BASE_URL'],
     ['a chunk overlap of half the chunk size', { config: { CHUNK_MAX_TOKENS: 100, CHUNK_OVERLAP_TOKENS: 50 } }, 'CHUNK_OVERLAP_TOKENS must be less than half'],
     ['an ingress without the gateway', { ingress: { enabled: true }, gateway: { enabled: false } }, 'routes to the gateway, which is disabled'],

@@ -81,10 +81,14 @@ app.kubernetes.io/component: {{ .component }}
 The services. Ports are the image's defaults and are passed explicitly. `variables` are the settings of
 `config` each service reads (its zod schema minus what the chart sets itself), `secrets` the keys of the
 services' Secret it gets; tests/deploy/helm-chart.deploy-spec.ts checks both against the apps' schemas.
+`api: false` marks a component no one calls: it gets no API Service and no API port in its NetworkPolicy.
+`program` is the image argument when it is not the component name; `configFrom` lists the values blocks whose
+`config` override the shared one, later ones winning (default: the component's own).
 */}}
 {{- define "datafactory.components" -}}
 gateway:
   values: gateway
+  api: true
   httpPort: 8080
   metricsPort: 9101
   portVariable: GATEWAY_PORT
@@ -93,18 +97,31 @@ gateway:
     QUEUE_PREFIX, MAX_BODY_BYTES, UPSTREAM_TIMEOUT_MS, IDEMPOTENCY_TTL_SECONDS, SSE_HEARTBEAT_MS]
 ingest:
   values: ingest
+  api: true
   httpPort: 8081
   metricsPort: 9102
   portVariable: INGEST_PORT
-  secrets: [INTERNAL_TOKEN, GOVERNANCE_SIGNING_KEY, EMBEDDING_API_KEY]
-  variables: [LOG_LEVEL, SHUTDOWN_TIMEOUT_MS, DB_POOL_SIZE, DB_STATEMENT_TIMEOUT_MS, DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
-    QUEUE_PREFIX, MAX_BODY_BYTES, EMBEDDING_PROVIDER, EMBEDDING_BASE_URL, EMBEDDING_MODEL, EMBEDDING_DIMENSIONS,
+  secrets: &ingestSecrets [INTERNAL_TOKEN, GOVERNANCE_SIGNING_KEY, EMBEDDING_API_KEY]
+  variables: &ingestVariables [LOG_LEVEL, SHUTDOWN_TIMEOUT_MS, DB_POOL_SIZE, DB_STATEMENT_TIMEOUT_MS,
+    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS, QUEUE_PREFIX, MAX_BODY_BYTES, EMBEDDING_PROVIDER, EMBEDDING_BASE_URL, EMBEDDING_MODEL, EMBEDDING_DIMENSIONS,
     EMBEDDING_AZURE_API_VERSION, EMBEDDING_BATCH_SIZE, EMBEDDING_TIMEOUT_MS, EMBEDDING_MAX_RETRIES, CHUNK_MAX_TOKENS,
     CHUNK_OVERLAP_TOKENS, RETRY_BASE_MS, RETRY_FACTOR, WORKER_ENABLED, WORKER_CONCURRENCY, WORKER_LOCK_MS,
     WORKER_STALLED_INTERVAL_MS, RETENTION_DEFAULT_DAYS, RETENTION_DELETED_GRACE_DAYS, RETENTION_SWEEP_INTERVAL_MS,
     RETENTION_SWEEP_BATCH]
+# The worker-only ingest pods (ingestWorker.enabled): the same program, settings and secrets, on ingest's ports.
+ingest-worker:
+  values: ingestWorker
+  api: false
+  program: ingest
+  configFrom: [ingest, ingestWorker]
+  httpPort: 8081
+  metricsPort: 9102
+  portVariable: INGEST_PORT
+  secrets: *ingestSecrets
+  variables: *ingestVariables
 search:
   values: search
+  api: true
   httpPort: 8082
   metricsPort: 9103
   portVariable: SEARCH_PORT
@@ -115,6 +132,7 @@ search:
     SEARCH_HYBRID_CANDIDATES, QUERY_EMBEDDING_CACHE_SIZE]
 job-orchestrator:
   values: jobOrchestrator
+  api: true
   httpPort: 8083
   metricsPort: 9104
   portVariable: JOB_ORCHESTRATOR_PORT
@@ -125,6 +143,7 @@ job-orchestrator:
     RETENTION_SWEEP_INTERVAL_MS, RETENTION_SWEEP_BATCH]
 governance:
   values: governance
+  api: true
   httpPort: 8084
   metricsPort: 9105
   portVariable: GOVERNANCE_PORT
@@ -134,7 +153,20 @@ governance:
 {{- end }}
 
 {{- define "datafactory.componentNames" -}}
-[gateway, ingest, search, job-orchestrator, governance]
+[gateway, ingest, ingest-worker, search, job-orchestrator, governance]
+{{- end }}
+
+{{/* The image argument of a component: (dict "root" $ "component" "ingest-worker") */}}
+{{- define "datafactory.program" -}}
+{{- $c := index (include "datafactory.components" .root | fromYaml) .component }}
+{{- $c.program | default .component }}
+{{- end }}
+
+{{/*
+The Deployment KEDA scales: where the queue worker runs, the worker-only Deployment when there is one.
+*/}}
+{{- define "datafactory.kedaTarget" -}}
+{{- if .Values.ingestWorker.enabled }}ingest-worker{{ else }}ingest{{ end }}
 {{- end }}
 
 {{/*
@@ -162,12 +194,25 @@ A value as an environment variable string. Numbers in values files are float64 i
 
 {{/*
 The effective value of each `config` variable a component reads, as a YAML map of strings: the component's
-override, else the shared value; null or "" leaves the variable unset (the application default applies).
+override (for the worker: ingest's, then its own), else the shared value; null or "" leaves the variable unset
+(the application default applies).
 */}}
 {{- define "datafactory.componentSettings" -}}
-{{- $c := index (include "datafactory.components" .root | fromYaml) .component }}
-{{- $own := (index .root.Values $c.values).config | default dict }}
-{{- $shared := .root.Values.config }}
+{{- $root := .root }}
+{{- $c := index (include "datafactory.components" $root | fromYaml) .component }}
+{{- /* Not sprig's merge: it would let a lower layer fill in a null, false or 0 of a higher one. */}}
+{{- $own := dict }}
+{{- range $block := $c.configFrom | default (list $c.values) }}
+{{- range $var, $value := (index $root.Values $block).config | default dict }}
+{{- $_ := set $own $var $value }}
+{{- end }}
+{{- end }}
+{{- /* With a worker Deployment of its own, the chart decides where the queue worker runs. */}}
+{{- if $root.Values.ingestWorker.enabled }}
+{{- if eq .component "ingest" }}{{ $_ := set $own "WORKER_ENABLED" false }}{{ end }}
+{{- if eq .component "ingest-worker" }}{{ $_ := set $own "WORKER_ENABLED" true }}{{ end }}
+{{- end }}
+{{- $shared := $root.Values.config }}
 {{- range $var := $c.variables }}
 {{- $v := index $shared $var }}
 {{- if hasKey $own $var }}{{ $v = index $own $var }}{{ end }}
@@ -216,7 +261,8 @@ NODE_EXTRA_CA_CERTS: {{ include "datafactory.trustedCaPath" $root | quote }}
 {{- end }}
 {{- if $root.Values.tracing.otlpEndpoint }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ $root.Values.tracing.otlpEndpoint | quote }}
-OTEL_SERVICE_NAME: {{ printf "datafactory-%s" .component | quote }}
+{{- /* The worker is the ingest program: its spans belong to datafactory-ingest, like its metrics. */}}
+OTEL_SERVICE_NAME: {{ printf "datafactory-%s" (include "datafactory.program" .) | quote }}
 {{- if not (kindIs "invalid" $root.Values.tracing.samplerRatio) }}
 OTEL_TRACES_SAMPLER: "parentbased_traceidratio"
 OTEL_TRACES_SAMPLER_ARG: {{ $root.Values.tracing.samplerRatio | toString | quote }}

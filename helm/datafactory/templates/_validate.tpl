@@ -13,7 +13,7 @@ would only enforce at start-up (in CrashLoopBackOff) are enforced at install tim
 {{- $_ := required "secrets.apiKeyPepper is required (at least 24 characters), or set secrets.existingSecret" $v.secrets.apiKeyPepper }}
 {{- end }}
 {{- $_ := required "secrets.internalToken is required (at least 24 characters), or set secrets.existingSecret" $v.secrets.internalToken }}
-{{- if or $v.ingest.enabled $v.governance.enabled }}
+{{- if or $v.ingest.enabled $v.ingestWorker.enabled $v.governance.enabled }}
 {{- $_ := required "secrets.governanceSigningKey is required (at least 24 characters), or set secrets.existingSecret" $v.secrets.governanceSigningKey }}
 {{- end }}
 {{- end }}
@@ -32,11 +32,29 @@ would only enforce at start-up (in CrashLoopBackOff) are enforced at install tim
 {{- fail "redis.username needs a password (redis.password or redis.existingSecret)" }}
 {{- end }}
 
-{{- if and $v.keda.enabled $v.ingest.autoscaling.enabled }}
-{{- fail "keda.enabled and ingest.autoscaling.enabled both scale ingest: turn one off (KEDA creates its own HPA)" }}
+{{- if $v.keda.enabled }}
+{{- $target := include "datafactory.kedaTarget" . }}
+{{- $targetValues := index $v (index $components $target).values }}
+{{- if $targetValues.autoscaling.enabled }}
+{{- fail (printf "keda.enabled and %s.autoscaling.enabled both scale %s: turn one off (KEDA creates its own HPA)" (index $components $target).values $target) }}
 {{- end }}
-{{- if and $v.keda.enabled (not $v.ingest.enabled) }}
-{{- fail "keda.enabled scales ingest, which is disabled (ingest.enabled: false)" }}
+{{- if not $targetValues.enabled }}
+{{- fail (printf "keda.enabled scales %s, which is disabled (%s.enabled: false)" $target (index $components $target).values) }}
+{{- end }}
+{{- end }}
+{{- if $v.ingestWorker.enabled }}
+{{- /* The chart sets WORKER_ENABLED on both Deployments; a false here would be silently overridden. */}}
+{{- range $source := list (dict "path" "config" "config" $v.config) (dict "path" "ingest.config" "config" ($v.ingest.config | default dict)) }}
+{{- if eq (toString (index $source.config "WORKER_ENABLED")) "false" }}
+{{- fail (printf "%s.WORKER_ENABLED is false, but ingestWorker.enabled runs the queue worker in its own Deployment and sets WORKER_ENABLED itself: remove the setting, or turn ingestWorker.enabled off to run no worker" $source.path) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- /* The worker chunks batch upserts as ingest chunks synchronous ones; WORKER_ENABLED is the chart's. */}}
+{{- range $var := list "WORKER_ENABLED" "CHUNK_MAX_TOKENS" "CHUNK_OVERLAP_TOKENS" }}
+{{- if hasKey ($v.ingestWorker.config | default dict) $var }}
+{{- fail (printf "ingestWorker.config.%s: the worker takes %s from ingest (the chart sets WORKER_ENABLED; set the chunk sizes in ingest.config or config)" $var $var) }}
+{{- end }}
 {{- end }}
 {{- if and $v.ingress.enabled (not $v.gateway.enabled) }}
 {{- fail "ingress.enabled routes to the gateway, which is disabled (gateway.enabled: false)" }}
@@ -70,7 +88,7 @@ would only enforce at start-up (in CrashLoopBackOff) are enforced at install tim
 {{- fail "config.EMBEDDING_PROVIDER=openai needs config.EMBEDDING_BASE_URL, config.EMBEDDING_MODEL and config.EMBEDDING_DIMENSIONS" }}
 {{- end }}
 {{- end }}
-{{- if $v.ingest.enabled }}
+{{- if or $v.ingest.enabled $v.ingestWorker.enabled }}
 {{- $max := include "datafactory.setting" (dict "root" $ "component" "ingest" "name" "CHUNK_MAX_TOKENS") | default "400" | int64 }}
 {{- $overlap := include "datafactory.setting" (dict "root" $ "component" "ingest" "name" "CHUNK_OVERLAP_TOKENS") | default "60" | int64 }}
 {{- if ge (mul $overlap 2) $max }}

@@ -207,6 +207,11 @@ export function ofKind<T extends K8sObject>(objects: K8sObject[], kind: string):
   return objects.filter((o) => o.kind === kind) as T[];
 }
 
+/** Whether a label selector (`matchLabels`, or a Service's `selector`) selects an object with these labels. */
+export function selects(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
+  return Object.entries(selector).every(([key, value]) => labels?.[key] === value);
+}
+
 export function isHook(object: K8sObject): boolean {
   return object.metadata.annotations?.['helm.sh/hook'] !== undefined;
 }
