@@ -29,6 +29,16 @@ function run(app: string, env: Record<string, string>, timeoutMs = 20_000): { ex
 
 const secret = () => randomBytes(24).toString('base64url');
 
+/** The first answer of a service that is still starting (up to 10 s), whatever its status. */
+async function firstAnswer(url: string): Promise<Response | undefined> {
+  for (let i = 0; i < 100; i++) {
+    const res = await fetch(url).catch(() => undefined);
+    if (res) return res;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
+}
+
 describe('start-up validation and degraded health', () => {
   it.each(SERVICES)('%s refuses to start with invalid configuration and says what is wrong', async (app) => {
     const { code, output } = await run(app, {
@@ -78,11 +88,7 @@ describe('start-up validation and degraded health', () => {
       GOVERNANCE_URL: dead,
     });
     try {
-      let res: Response | undefined;
-      for (let i = 0; i < 100 && !res; i++) {
-        res = await fetch(`http://127.0.0.1:${gatewayPort}/v1/health`).catch(() => undefined);
-        if (!res) await new Promise((r) => setTimeout(r, 100));
-      }
+      const res = await firstAnswer(`http://127.0.0.1:${gatewayPort}/v1/health`);
       expect(res?.status).toBe(503);
       const body = (await res!.json()) as { status: string; message: string; checks: Record<string, { status: string; message?: string }> };
       expect(body.status).toBe('unavailable');
@@ -124,11 +130,7 @@ describe('start-up validation and degraded health', () => {
       INTERNAL_TOKEN: secret(),
     });
     try {
-      let ready: Response | undefined;
-      for (let i = 0; i < 100 && !ready; i++) {
-        ready = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined);
-        if (!ready) await new Promise((r) => setTimeout(r, 100));
-      }
+      const ready = await firstAnswer(`http://127.0.0.1:${port}/health/ready`);
       expect(ready?.status).toBe(200);
       const body = (await ready!.json()) as { status: string; message: string; checks: Record<string, { status: string }> };
       expect(body).toMatchObject({ status: 'degraded', message: 'down: redis', checks: { postgres: { status: 'up' }, pgvector: { status: 'up' }, redis: { status: 'down' } } });
