@@ -8,7 +8,6 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { HandlerSpanInterceptor } from './handler-span.interceptor';
-import { activeSpanIds } from '@datafactory/telemetry/tracing';
 import { toErrorResponse } from './error-body';
 import { currentContext, logContext, requestIdFrom, runWithContext, traceFrom } from './request-context';
 import { InternalHeader } from '@datafactory/contracts';
@@ -32,9 +31,7 @@ export function installHttpBasics(app: NestExpressApplication, bodyLimitBytes: n
   app.disable('x-powered-by');
   app.use((req: Request, res: Response, next: NextFunction) => {
     const requestId = requestIdFrom(req.header(InternalHeader.RequestId));
-    // With tracing on, the HTTP instrumentation has already opened this request's span (continuing the caller's
-    // traceparent): logs carry its ids. Off, the ids are our own, continuing the caller's trace all the same.
-    const trace = activeSpanIds() ?? traceFrom(req.header(InternalHeader.TraceParent));
+    const trace = traceFrom(req.header(InternalHeader.TraceParent));
     res.setHeader('x-request-id', requestId);
     res.setHeader('x-trace-id', trace.traceId);
     const started = performance.now();

@@ -3,6 +3,7 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { Request } from 'express';
 import { Observable } from 'rxjs';
 import { routeLabel } from '@datafactory/telemetry';
+import { tracer } from '@datafactory/telemetry/tracing';
 
 /**
  * A span per controller call (`<Controller>.<handler>`), child of the request's HTTP span, with the database and
@@ -16,7 +17,7 @@ export class HandlerSpanInterceptor implements NestInterceptor {
     if (ctx.getType() !== 'http' || !trace.getActiveSpan()) return next.handle();
     const controller = ctx.getClass().name;
     const handler = ctx.getHandler().name;
-    const span = trace.getTracer('datafactory').startSpan(`${controller}.${handler}`, {
+    const span = tracer().startSpan(`${controller}.${handler}`, {
       kind: SpanKind.INTERNAL,
       attributes: {
         'nestjs.type': 'handler',

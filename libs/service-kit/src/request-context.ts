@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { activeTraceparent } from '@datafactory/telemetry/tracing';
+import { activeSpanIds, activeTraceparent } from '@datafactory/telemetry/tracing';
 
 export interface RequestContext {
   requestId: string;
@@ -21,8 +21,14 @@ export function requestIdFrom(header: string | undefined): string {
   return header && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
-/** W3C trace context: continue the caller's trace when its `traceparent` is valid, else start one. */
+/**
+ * The trace ids of a unit of work (a request, a job attempt). With tracing on, the active OpenTelemetry span's:
+ * the instrumentation (or the job's consumer span) has already continued `traceparent`. Off, our own W3C ids:
+ * continue the caller's trace when its `traceparent` is valid, else start one.
+ */
 export function traceFrom(traceparent: string | undefined): { traceId: string; spanId: string } {
+  const active = activeSpanIds();
+  if (active) return active;
   const match = traceparent ? TRACEPARENT.exec(traceparent) : null;
   // The spec makes all-zero trace and parent ids invalid: such a header starts a new trace.
   const valid = match && match[1] !== '0'.repeat(32) && match[2] !== '0'.repeat(16);

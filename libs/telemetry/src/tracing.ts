@@ -6,7 +6,7 @@
  * Off unless an OTLP endpoint is configured (`OTEL_EXPORTER_OTLP_ENDPOINT` or `..._TRACES_ENDPOINT`); every other
  * knob is the standard `OTEL_*` variable the SDK reads itself (protocol, headers, sampler, resource attributes).
  */
-import { Context, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
+import { Context, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, Tracer, context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpHttpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
@@ -94,6 +94,11 @@ export async function stopTracing(): Promise<void> {
   clearTimeout(timer);
 }
 
+/** The tracer of DataFactory's own spans (a no-op while tracing is off). */
+export function tracer(): Tracer {
+  return trace.getTracer(TRACER_NAME, SERVICE_VERSION);
+}
+
 /** The active OpenTelemetry span's ids, when tracing is on and a span is active. */
 export function activeSpanIds(): { traceId: string; spanId: string } | undefined {
   const spanContext = trace.getActiveSpan()?.spanContext();
@@ -125,12 +130,9 @@ export interface SpanOptions {
  */
 export async function inSpan<T>(name: string, options: SpanOptions, fn: (traceparent: string | undefined) => Promise<T>): Promise<T> {
   const parentContext: Context = options.parent ? propagation.extract(ROOT_CONTEXT, { traceparent: options.parent }) : context.active();
-  const tracer = trace.getTracer(TRACER_NAME, SERVICE_VERSION);
-  return tracer.startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes ?? {} }, parentContext, async (span: Span) => {
+  return tracer().startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes ?? {} }, parentContext, async (span: Span) => {
     try {
-      const carrier: Record<string, string> = {};
-      propagation.inject(context.active(), carrier);
-      return await fn(carrier['traceparent']);
+      return await fn(activeTraceparent());
     } catch (error) {
       if (!options.expected?.(error)) {
         span.recordException(error as Error);

@@ -4,7 +4,7 @@ import { JobEventsNotifier, RetryPolicy, createBullConnection, retryDelayMs } fr
 import { StartupError, runWithContext, traceFrom } from '@datafactory/service-kit';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Metrics } from '@datafactory/telemetry';
-import { SpanKind, activeSpanIds, inSpan, messagingAttributes } from '@datafactory/telemetry/tracing';
+import { SpanKind, inSpan, messagingAttributes } from '@datafactory/telemetry/tracing';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 import { HandlerOutcome, JOB_HANDLERS, JobContext, JobHandler } from './job-handler';
@@ -96,10 +96,7 @@ export class IngestWorker implements OnApplicationBootstrap, BeforeApplicationSh
           attributes: { ...messagingAttributes(QueueName.Ingest, message.jobId, message.type), 'datafactory.job.attempt': job.attemptsMade + 1 },
           expected: (error) => error instanceof DelayedError,
         },
-        () => {
-          const trace = activeSpanIds() ?? traceFrom(message.traceparent);
-          return runWithContext({ requestId: `job:${message.jobId}`, ...trace }, () => this.attempt(job, token, message));
-        },
+        () => runWithContext({ requestId: `job:${message.jobId}`, ...traceFrom(message.traceparent) }, () => this.attempt(job, token, message)),
       );
     } finally {
       this.metrics.workerProcessingDuration.observe({ queue: QueueName.Ingest }, (performance.now() - started) / 1000);
