@@ -20,6 +20,7 @@ import { ingestConfigSchema, loadIngestConfig } from '../../apps/ingest/src/inge
 import { jobOrchestratorConfigSchema, loadJobOrchestratorConfig } from '../../apps/job-orchestrator/src/job-orchestrator.config';
 import { loadSearchConfig, searchConfigSchema } from '../../apps/search/src/search.config';
 import { TABLE_END, TABLE_START, documentedKeys, leafKeys, valuesTable } from '../../tools/helm-render/values-table';
+import { SERVICE_PORT_VARIABLE } from '../../libs/testing/src/stack';
 import {
   CHART,
   ConfigMap,
@@ -56,18 +57,18 @@ interface App {
 
 // Ports are the apps' defaults (apps/*/src/*.config.ts); the chart passes them explicitly.
 const APPS: Record<Component, App> = {
-  gateway: { valuesKey: 'gateway', httpPort: 8080, metricsPort: 9101, portVariable: 'GATEWAY_PORT', shape: gatewayConfigSchema.shape, load: loadGatewayConfig },
-  ingest: { valuesKey: 'ingest', httpPort: 8081, metricsPort: 9102, portVariable: 'INGEST_PORT', shape: ingestConfigSchema.shape, load: loadIngestConfig },
-  search: { valuesKey: 'search', httpPort: 8082, metricsPort: 9103, portVariable: 'SEARCH_PORT', shape: searchConfigSchema.shape, load: loadSearchConfig },
+  gateway: { valuesKey: 'gateway', httpPort: 8080, metricsPort: 9101, portVariable: SERVICE_PORT_VARIABLE.gateway, shape: gatewayConfigSchema.shape, load: loadGatewayConfig },
+  ingest: { valuesKey: 'ingest', httpPort: 8081, metricsPort: 9102, portVariable: SERVICE_PORT_VARIABLE.ingest, shape: ingestConfigSchema.shape, load: loadIngestConfig },
+  search: { valuesKey: 'search', httpPort: 8082, metricsPort: 9103, portVariable: SERVICE_PORT_VARIABLE.search, shape: searchConfigSchema.shape, load: loadSearchConfig },
   'job-orchestrator': {
     valuesKey: 'jobOrchestrator',
     httpPort: 8083,
     metricsPort: 9104,
-    portVariable: 'JOB_ORCHESTRATOR_PORT',
+    portVariable: SERVICE_PORT_VARIABLE['job-orchestrator'],
     shape: jobOrchestratorConfigSchema.shape,
     load: loadJobOrchestratorConfig,
   },
-  governance: { valuesKey: 'governance', httpPort: 8084, metricsPort: 9105, portVariable: 'GOVERNANCE_PORT', shape: governanceConfigSchema.shape, load: loadGovernanceConfig },
+  governance: { valuesKey: 'governance', httpPort: 8084, metricsPort: 9105, portVariable: SERVICE_PORT_VARIABLE.governance, shape: governanceConfigSchema.shape, load: loadGovernanceConfig },
 };
 const COMPONENTS = Object.keys(APPS) as Component[];
 

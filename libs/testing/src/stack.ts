@@ -8,13 +8,14 @@ import { Redis } from 'ioredis';
 export const SERVICES = ['ingest', 'search', 'job-orchestrator', 'governance', 'gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-const PORT_VARIABLE: Record<ServiceName, string> = {
+/** The setting that holds each service's API port. */
+export const SERVICE_PORT_VARIABLE = {
   gateway: 'GATEWAY_PORT',
   ingest: 'INGEST_PORT',
   search: 'SEARCH_PORT',
   'job-orchestrator': 'JOB_ORCHESTRATOR_PORT',
   governance: 'GOVERNANCE_PORT',
-};
+} as const satisfies Record<ServiceName, string>;
 
 export interface StackOptions {
   databaseUrl: string;
@@ -81,7 +82,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     SEARCH_URL: `http://127.0.0.1:${ports.search}`,
     JOB_ORCHESTRATOR_URL: `http://127.0.0.1:${ports['job-orchestrator']}`,
     GOVERNANCE_URL: `http://127.0.0.1:${ports.governance}`,
-    ...Object.fromEntries(SERVICES.map((svc) => [PORT_VARIABLE[svc], String(ports[svc])])),
+    ...Object.fromEntries(SERVICES.map((svc) => [SERVICE_PORT_VARIABLE[svc], String(ports[svc])])),
     ...opts.env,
   };
   const logDir = opts.logDir ?? join(repoRoot, 'tmp', 'test-logs', `stack-${Date.now()}`);
@@ -134,7 +135,7 @@ export async function restartService(stack: RunningStack, svc: ServiceName, env:
 /** Starts one more instance of a service (e.g. a second ingest worker) on its own port; returns its pid. */
 export async function startExtraInstance(stack: RunningStack, svc: ServiceName, name: string, env: Record<string, string> = {}): Promise<number> {
   const port = await freePort();
-  const pid = spawnService(stack, svc, name, { ...env, [PORT_VARIABLE[svc]]: String(port), METRICS_PORT: String(await freePort()) });
+  const pid = spawnService(stack, svc, name, { ...env, [SERVICE_PORT_VARIABLE[svc]]: String(port), METRICS_PORT: String(await freePort()) });
   await waitHealthy(port, pid, name, stack);
   return pid;
 }

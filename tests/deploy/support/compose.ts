@@ -3,22 +3,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { SERVICE_PORT_VARIABLE, ServiceName, repoRoot } from '../../../libs/testing/src/stack';
 
-export const ROOT = resolve(__dirname, '..', '..', '..');
+export const ROOT = repoRoot;
 export const DEPLOY = join(ROOT, 'deploy');
 export const COMPOSE_FILE = join(DEPLOY, 'docker-compose.yml');
 /** Where the compose file mounts the secrets volume in every container that reads it. */
 export const SECRETS_MOUNT = '/run/secrets/datafactory';
 
 /** The five services, each with the setting that holds its API port. */
-export const APPS = {
-  gateway: 'GATEWAY_PORT',
-  ingest: 'INGEST_PORT',
-  search: 'SEARCH_PORT',
-  'job-orchestrator': 'JOB_ORCHESTRATOR_PORT',
-  governance: 'GOVERNANCE_PORT',
-} as const;
-export type AppName = keyof typeof APPS;
+export const APPS = SERVICE_PORT_VARIABLE;
+export type AppName = ServiceName;
 export const APP_NAMES = Object.keys(APPS) as AppName[];
 
 export type Env = Record<string, string>;
