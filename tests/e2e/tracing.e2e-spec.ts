@@ -5,9 +5,13 @@ import { SERVICE_VERSION } from '../../libs/telemetry/src/version';
 
 const spansFile = (): string => process.env['E2E_SPANS_FILE'] as string;
 
-/** The spans of one trace, waiting (the services export in batches) until `done` holds or 15 s pass. */
+/**
+ * The spans of one trace, waiting until `done` holds or 30 s pass. Each service exports on its own schedule (in
+ * batches, every 200 ms here), so spans of one trace arrive in no particular order: `done` must name every span
+ * the test goes on to look at, not just the last one to end.
+ */
 async function traceSpans(traceId: string, done: (spans: CollectedSpan[]) => boolean): Promise<CollectedSpan[]> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 30_000;
   let spans: CollectedSpan[] = [];
   while (Date.now() < deadline) {
     spans = readSpans(spansFile()).filter((s) => s.traceId === traceId);
@@ -15,6 +19,12 @@ async function traceSpans(traceId: string, done: (spans: CollectedSpan[]) => boo
     await new Promise((r) => setTimeout(r, 200));
   }
   return spans;
+}
+
+/** True when every span's parent has arrived too (roots, and children of the caller's span, excepted): no chain has a gap. */
+function connected(spans: CollectedSpan[], callerSpanId?: string): boolean {
+  const ids = new Set(spans.map((s) => s.spanId));
+  return spans.every((s) => !s.parentSpanId || s.parentSpanId === callerSpanId || ids.has(s.parentSpanId));
 }
 
 /** True when `ancestor` is `span` itself or on its parent chain. */
@@ -42,11 +52,17 @@ describe('tracing (OpenTelemetry → OTLP)', () => {
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect((await waitForJob(t.writer, res.body.job_id)).status).toBe('completed');
 
-    const spans = await traceSpans(traceId, (s) => s.some((x) => x.service === 'datafactory-ingest' && x.kind === SpanKindCode.Consumer) && s.some((x) => x.service === 'datafactory-ingest' && isPg(x)));
-    const gateway = spans.find((s) => s.service === 'datafactory-gateway' && s.kind === SpanKindCode.Server);
-    const orchestrator = spans.find((s) => s.service === 'datafactory-job-orchestrator' && s.kind === SpanKindCode.Server);
-    const producer = spans.find((s) => s.service === 'datafactory-job-orchestrator' && s.kind === SpanKindCode.Producer);
-    const consumer = spans.find((s) => s.service === 'datafactory-ingest' && s.kind === SpanKindCode.Consumer);
+    const isGateway = (s: CollectedSpan) => s.service === 'datafactory-gateway' && s.kind === SpanKindCode.Server;
+    const isOrchestrator = (s: CollectedSpan) => s.service === 'datafactory-job-orchestrator' && s.kind === SpanKindCode.Server;
+    const isProducer = (s: CollectedSpan) => s.service === 'datafactory-job-orchestrator' && s.kind === SpanKindCode.Producer;
+    const isConsumer = (s: CollectedSpan) => s.service === 'datafactory-ingest' && s.kind === SpanKindCode.Consumer;
+    const isHandler = (s: CollectedSpan) => s.service === 'datafactory-job-orchestrator' && s.attributes['nestjs.type'] === 'handler';
+    const isWorkerQuery = (s: CollectedSpan) => s.service === 'datafactory-ingest' && isPg(s);
+    const spans = await traceSpans(traceId, (s) => connected(s) && [isGateway, isOrchestrator, isProducer, isConsumer, isHandler, isWorkerQuery].every((p) => s.some(p)));
+    const gateway = spans.find(isGateway);
+    const orchestrator = spans.find(isOrchestrator);
+    const producer = spans.find(isProducer);
+    const consumer = spans.find(isConsumer);
     expect(gateway).toMatchObject({ attributes: expect.objectContaining({ 'http.route': '/v1/docs/upsert/batch' }) });
     expect(gateway!.parentSpanId).toBeUndefined(); // the client sent no traceparent: the gateway starts the trace
     expect(orchestrator && descends(spans, orchestrator, gateway!)).toBe(true);
@@ -54,11 +70,11 @@ describe('tracing (OpenTelemetry → OTLP)', () => {
     expect(descends(spans, producer!, orchestrator!)).toBe(true);
     expect(consumer).toMatchObject({ name: 'process ingest', parentSpanId: producer!.spanId, attributes: expect.objectContaining({ 'messaging.system': 'bullmq', 'datafactory.job.type': 'batch_upsert' }) });
     // The worker's database work hangs under its consumer span.
-    const workerQueries = spans.filter((s) => s.service === 'datafactory-ingest' && isPg(s));
+    const workerQueries = spans.filter(isWorkerQuery);
     expect(workerQueries.length).toBeGreaterThan(0);
     for (const q of workerQueries) expect(descends(spans, q, consumer!)).toBe(true);
     // Nest handler spans (our interceptor) sit between the HTTP span and the handler's queries.
-    expect(spans.some((s) => s.service === 'datafactory-job-orchestrator' && s.attributes['nestjs.type'] === 'handler')).toBe(true);
+    expect(spans.some(isHandler)).toBe(true);
 
     // Nothing a person typed reaches a span: not the text, not the metadata.
     expect(JSON.stringify(spans)).not.toContain(canary);
@@ -76,11 +92,16 @@ describe('tracing (OpenTelemetry → OTLP)', () => {
     expect((await call('GET', `/v1/audit?cursor=${canary}`, { token: t.admin, headers })).status).toBe(400);
     expect((await call('GET', '/v1/audit?limit=1', { token: t.admin, headers })).status).toBe(200);
 
-    const spans = await traceSpans(traceId, (s) => ['datafactory-ingest', 'datafactory-search', 'datafactory-governance'].every((svc) => s.some((x) => x.service === svc && isPg(x))));
-    const gatewayServers = spans.filter((s) => s.service === 'datafactory-gateway' && s.kind === SpanKindCode.Server);
+    const services = ['datafactory-ingest', 'datafactory-search', 'datafactory-governance'];
+    const isGatewayServer = (s: CollectedSpan) => s.service === 'datafactory-gateway' && s.kind === SpanKindCode.Server;
+    const spans = await traceSpans(
+      traceId,
+      (s) => connected(s, callerSpan) && s.filter(isGatewayServer).length === 4 && services.every((svc) => s.some((x) => x.service === svc && x.kind === SpanKindCode.Server) && s.some((x) => x.service === svc && isPg(x))),
+    );
+    const gatewayServers = spans.filter(isGatewayServer);
     expect(gatewayServers.length).toBe(4);
     for (const g of gatewayServers) expect(g.parentSpanId).toBe(callerSpan);
-    for (const svc of ['datafactory-ingest', 'datafactory-search', 'datafactory-governance']) {
+    for (const svc of services) {
       const servers = spans.filter((s) => s.service === svc && s.kind === SpanKindCode.Server);
       expect(servers.length).toBeGreaterThan(0);
       for (const server of servers) expect(gatewayServers.some((g) => descends(spans, server, g))).toBe(true);

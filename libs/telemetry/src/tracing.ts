@@ -16,7 +16,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, Span as SdkSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, BatchSpanProcessorOptions, Span as SdkSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { SERVICE_VERSION } from './version';
 
@@ -53,7 +53,7 @@ export function startTracing(app: string, env: NodeJS.ProcessEnv = process.env):
       // Overridden by OTEL_RESOURCE_ATTRIBUTES=deployment.environment.name=... (the env detector merges last).
       'deployment.environment.name': env['NODE_ENV'] ?? 'development',
     }),
-    spanProcessors: [new RedactingSpanProcessor(), new BatchSpanProcessor({ exporter })],
+    spanProcessors: [new RedactingSpanProcessor(), new BatchSpanProcessor({ exporter, ...batchOptionsFromEnv(env, app) })],
     // Metrics are Prometheus (prom-client) and logs are JSON on stdout: the SDK exports traces only.
     metricReaders: [],
     logRecordProcessors: [],
@@ -76,6 +76,32 @@ export function startTracing(app: string, env: NodeJS.ProcessEnv = process.env):
   });
   sdk.start();
   return true;
+}
+
+/** The batch processor's buffer and timing settings (everything but the exporter). */
+export type BatchOptions = Pick<BatchSpanProcessorOptions, 'scheduledDelayMillis' | 'maxQueueSize' | 'maxExportBatchSize' | 'exportTimeoutMillis'>;
+
+const BATCH_VARIABLES = {
+  OTEL_BSP_SCHEDULE_DELAY: 'scheduledDelayMillis',
+  OTEL_BSP_MAX_QUEUE_SIZE: 'maxQueueSize',
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: 'maxExportBatchSize',
+  OTEL_BSP_EXPORT_TIMEOUT: 'exportTimeoutMillis',
+} as const satisfies Record<string, keyof BatchOptions>;
+
+/**
+ * The batch span processor's settings from the standard `OTEL_BSP_*` variables. The SDK reads them only for a
+ * processor it builds itself; ours is built here (after the redacting processor), so it reads them here too.
+ * A value that is not a non-negative integer is reported and the SDK default kept.
+ */
+export function batchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, app = 'tracing'): BatchOptions {
+  const options: BatchOptions = {};
+  for (const [variable, option] of Object.entries(BATCH_VARIABLES) as Array<[keyof typeof BATCH_VARIABLES, keyof BatchOptions]>) {
+    const raw = env[variable]?.trim();
+    if (!raw) continue;
+    if (/^\d+$/.test(raw)) options[option] = Number(raw);
+    else process.stderr.write(`[${app}] ${variable}=${raw} is not a non-negative integer; using the default\n`);
+  }
+  return options;
 }
 
 /** How long shutdown waits for the last spans to be exported: an unreachable collector must not hold up a deploy. */

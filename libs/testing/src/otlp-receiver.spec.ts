@@ -27,4 +27,9 @@ describe('flattenOtlp', () => {
     const [span] = flattenOtlp({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId, spanId, parentSpanId: spanId, name: 'x' }] }] }] });
     expect(span).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', parentSpanId: '00f067aa0ba902b7', service: 'unknown' });
   });
+
+  it('keeps when a span ended and when it was received, to measure export lag', () => {
+    const [span] = flattenOtlp({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'x', endTimeUnixNano: '1796421107602123456' }] }] }] }, 1796421107900);
+    expect(span).toMatchObject({ endedAtMs: 1796421107602, receivedAtMs: 1796421107900 });
+  });
 });

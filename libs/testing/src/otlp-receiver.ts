@@ -16,6 +16,9 @@ export interface CollectedSpan {
   kind: number;
   attributes: Record<string, unknown>;
   statusCode: number;
+  /** When the span ended (its endTimeUnixNano) and when the receiver got it, in ms since the epoch: export lag. */
+  endedAtMs?: number;
+  receivedAtMs?: number;
 }
 
 export const SpanKindCode = { Internal: 1, Server: 2, Client: 3, Producer: 4, Consumer: 5 } as const;
@@ -35,7 +38,7 @@ interface OtlpTraces {
   resourceSpans?: Array<{
     resource?: { attributes?: OtlpAttribute[] };
     scopeSpans?: Array<{
-      spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number; attributes?: OtlpAttribute[]; status?: { code?: number } }>;
+      spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number; endTimeUnixNano?: string | number; attributes?: OtlpAttribute[]; status?: { code?: number } }>;
     }>;
   }>;
 }
@@ -59,7 +62,7 @@ function hexId(id: string | undefined, bytes: number): string | undefined {
   return /^0+$/.test(hex) ? undefined : hex;
 }
 
-export function flattenOtlp(body: OtlpTraces): CollectedSpan[] {
+export function flattenOtlp(body: OtlpTraces, receivedAtMs?: number): CollectedSpan[] {
   return (body.resourceSpans ?? []).flatMap((rs) => {
     const resource = attributesOf(rs.resource?.attributes);
     const service = String(resource['service.name'] ?? 'unknown');
@@ -79,6 +82,8 @@ export function flattenOtlp(body: OtlpTraces): CollectedSpan[] {
           kind: s.kind ?? 1,
           attributes: attributesOf(s.attributes),
           statusCode: s.status?.code ?? 0,
+          ...(s.endTimeUnixNano !== undefined ? { endedAtMs: Number(BigInt(s.endTimeUnixNano) / 1_000_000n) } : {}),
+          ...(receivedAtMs !== undefined ? { receivedAtMs } : {}),
         };
       }),
     );
@@ -111,7 +116,7 @@ export class OtlpReceiver {
           return;
         }
         try {
-          const spans = flattenOtlp(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpTraces);
+          const spans = flattenOtlp(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpTraces, Date.now());
           if (spans.length > 0) appendFileSync(file, spans.map((s) => JSON.stringify(s)).join('\n') + '\n');
           res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
         } catch (error) {
