@@ -124,13 +124,19 @@ export class OtlpReceiver {
         }
       });
     });
+    // Node closes idle keep-alive connections after 5 s; an exporter reusing one just then gets a reset and
+    // retries with backoff, holding a batch back for seconds. Collectors keep idle connections far longer.
+    server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     return new OtlpReceiver(server, `http://127.0.0.1:${port}`, file);
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+    });
   }
 }
 
