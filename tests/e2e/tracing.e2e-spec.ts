@@ -36,6 +36,7 @@ function descends(spans: CollectedSpan[], span: CollectedSpan, ancestor: Collect
   return false;
 }
 
+const isServer = (service: string) => (s: CollectedSpan) => s.service === service && s.kind === SpanKindCode.Server;
 const isPg = (s: CollectedSpan) => s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql';
 const isRedis = (s: CollectedSpan) => s.attributes['db.system'] === 'redis' || s.attributes['db.system.name'] === 'redis';
 
@@ -52,8 +53,8 @@ describe('tracing (OpenTelemetry → OTLP)', () => {
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect((await waitForJob(t.writer, res.body.job_id)).status).toBe('completed');
 
-    const isGateway = (s: CollectedSpan) => s.service === 'datafactory-gateway' && s.kind === SpanKindCode.Server;
-    const isOrchestrator = (s: CollectedSpan) => s.service === 'datafactory-job-orchestrator' && s.kind === SpanKindCode.Server;
+    const isGateway = isServer('datafactory-gateway');
+    const isOrchestrator = isServer('datafactory-job-orchestrator');
     const isProducer = (s: CollectedSpan) => s.service === 'datafactory-job-orchestrator' && s.kind === SpanKindCode.Producer;
     const isConsumer = (s: CollectedSpan) => s.service === 'datafactory-ingest' && s.kind === SpanKindCode.Consumer;
     const isHandler = (s: CollectedSpan) => s.service === 'datafactory-job-orchestrator' && s.attributes['nestjs.type'] === 'handler';
@@ -93,16 +94,16 @@ describe('tracing (OpenTelemetry → OTLP)', () => {
     expect((await call('GET', '/v1/audit?limit=1', { token: t.admin, headers })).status).toBe(200);
 
     const services = ['datafactory-ingest', 'datafactory-search', 'datafactory-governance'];
-    const isGatewayServer = (s: CollectedSpan) => s.service === 'datafactory-gateway' && s.kind === SpanKindCode.Server;
+    const isGatewayServer = isServer('datafactory-gateway');
     const spans = await traceSpans(
       traceId,
-      (s) => connected(s, callerSpan) && s.filter(isGatewayServer).length === 4 && services.every((svc) => s.some((x) => x.service === svc && x.kind === SpanKindCode.Server) && s.some((x) => x.service === svc && isPg(x))),
+      (s) => connected(s, callerSpan) && s.filter(isGatewayServer).length === 4 && services.every((svc) => s.some(isServer(svc)) && s.some((x) => x.service === svc && isPg(x))),
     );
     const gatewayServers = spans.filter(isGatewayServer);
     expect(gatewayServers.length).toBe(4);
     for (const g of gatewayServers) expect(g.parentSpanId).toBe(callerSpan);
     for (const svc of services) {
-      const servers = spans.filter((s) => s.service === svc && s.kind === SpanKindCode.Server);
+      const servers = spans.filter(isServer(svc));
       expect(servers.length).toBeGreaterThan(0);
       for (const server of servers) expect(gatewayServers.some((g) => descends(spans, server, g))).toBe(true);
       expect(spans.some((s) => s.service === svc && isPg(s) && servers.some((server) => descends(spans, s, server)))).toBe(true);

@@ -133,10 +133,7 @@ export class OtlpReceiver {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeIdleConnections();
-    });
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
 
