@@ -11,9 +11,9 @@ FROM node:${NODE_VERSION}-bookworm-slim AS base
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 
-# Every dependency at the version package-lock.json pins. `npm install`, not `npm ci`: the lock is written against a
-# registry mirror without other platforms' optional binaries (@swc/core-darwin-*, ...), and `npm ci` refuses a lock
-# that lacks them; `npm install` keeps every locked version and resolves only those missing entries (ADR 0009).
+# Every dependency at the version package-lock.json pins. `npm install`, not `npm ci`: a lock written against a
+# registry mirror without other platforms' optional binaries (@swc/core-darwin-*, ...) is refused by `npm ci`;
+# `npm install` keeps every locked version and resolves only such missing entries (ADR 0009).
 # --ignore-scripts: no package runs code at install time, and none needs to. It also skips the download of the
 # `node` devDependency (a pinned Node for hosts): the build runs on the image's own Node.
 FROM base AS build-deps

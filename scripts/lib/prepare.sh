@@ -10,8 +10,8 @@ cd "$root"
 
 # npm dependencies: install when missing or when package-lock.json changed since the last install.
 stamp="node_modules/.package-lock.json"
-# `npm install` honours package-lock.json like `npm ci`, but tolerates platform-specific optional packages
-# (other OSes' native binaries) that a registry mirror does not carry, where `npm ci` refuses the lock.
+# `npm install` honours package-lock.json like `npm ci`, but also tolerates a lock written against a registry mirror
+# that lacks other OSes' optional native binaries, where `npm ci` refuses it. (The lock is complete today.)
 if [[ ! -d node_modules || ! -f $stamp || package-lock.json -nt $stamp ]]; then
   log "installing npm dependencies"
   npm install --no-audit --no-fund --loglevel=error
