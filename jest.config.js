@@ -1,6 +1,7 @@
-// One Jest run, five projects: unit (no I/O), integration (real Postgres + pgvector and Redis,
+// One Jest run, six projects: unit (no I/O), integration (real Postgres + pgvector and Redis,
 // real migrations), e2e (the five services running as processes, driven over HTTP) and faults (crash
-// and outage scenarios against the services with their own Postgres and Redis) and deploy (image, compose, chart).
+// and outage scenarios against the services with their own Postgres and Redis), deploy (image, compose, chart)
+// and bench (a smoke of the side-by-side benchmark).
 const { readFileSync } = require('node:fs');
 
 const tsconfig = JSON.parse(readFileSync(`${__dirname}/tsconfig.base.json`, 'utf8'));
@@ -55,5 +56,7 @@ module.exports = {
     },
     // The deployment artefacts (Dockerfile, compose stack, Helm chart) checked without Docker or helm.
     { ...common, displayName: 'deploy', testMatch: ['<rootDir>/tests/deploy/**/*.deploy-spec.ts'] },
+    // A smoke of `npm run bench:compare` (a few hundred documents): it works and writes its files; no timings asserted.
+    { ...common, displayName: 'bench', testMatch: ['<rootDir>/tests/bench/**/*.bench-spec.ts'] },
   ],
 };

@@ -2,8 +2,8 @@
 # `npm test`: prepares what the tests need (npm deps, Node 24, PostgreSQL, Redis, pgvector, build),
 # runs the static checks (types incl. tests, lint with module boundaries), then every Jest project:
 # unit, integration (real Postgres + pgvector, Redis), e2e (the five services as processes), faults
-# (crash and outage scenarios on a private PostgreSQL cluster and redis-server) and deploy (image, Compose
-# stack, Helm chart). Extra arguments go to Jest (`npm test -- --selectProjects unit`).
+# (crash and outage scenarios on a private PostgreSQL cluster and redis-server), deploy (image, Compose
+# stack, Helm chart) and bench (a smoke of `npm run bench:compare`). Extra arguments go to Jest (`npm test -- --selectProjects unit`).
 # Tests create and drop their own databases; the run ends with the summary line.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,8 +20,12 @@ fi
 # The Helm chart test renders the chart with Helm's template engine, built from Debian's Go packages.
 bash "$root/scripts/lib/ensure-go-render.sh"
 
-log "type-checking (apps, libs, tests)"
+# The side-by-side benchmark keeps the peer's packages (LangChain.js) in bench/compare, out of the product.
+bash "$root/bench/compare/ensure-deps.sh"
+
+log "type-checking (apps, libs, tests, bench/compare)"
 tsc -p tsconfig.json --noEmit
+tsc -p bench/compare/tsconfig.json --noEmit
 log "linting"
 # @nx/enforce-module-boundaries reads the cached project graph; without one it silently skips.
 NX_DAEMON=false nx show projects >/dev/null
