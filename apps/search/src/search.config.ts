@@ -12,6 +12,7 @@ import {
   whenFieldsValid,
   metricsPort,
 } from '@datafactory/config';
+import type { SearchTuning } from '@datafactory/db';
 import { z } from 'zod';
 
 export const searchConfigSchema = z
@@ -30,6 +31,11 @@ export const searchConfigSchema = z
 
 export type SearchConfig = z.output<typeof searchConfigSchema>;
 export const SEARCH_CONFIG = Symbol('SEARCH_CONFIG');
+
+/** The HNSW settings of a search that asks for no more than the configured candidates. */
+export function searchTuning(config: SearchConfig): SearchTuning {
+  return { efSearch: config.SEARCH_EF_SEARCH, maxScanTuples: config.SEARCH_MAX_SCAN_TUPLES };
+}
 
 export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchConfig {
   return loadConfig('search', searchConfigSchema, env);

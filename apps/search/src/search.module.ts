@@ -1,7 +1,8 @@
 import { IndexStatsRepository, SearchRepository, VectorIndexRepository } from '@datafactory/db';
 import { BasicServiceModule, VectorIndexBootstrap, embeddingProvider, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
-import { SEARCH_CONFIG, SearchConfig } from './search.config';
+import { DataSource } from 'typeorm';
+import { SEARCH_CONFIG, SearchConfig, searchTuning } from './search.config';
 import { IndexStatsUseCase } from './search/index-stats.use-case';
 import { SearchController } from './search/search.controller';
 import { SearchUseCase } from './search/search.use-case';
@@ -9,14 +10,17 @@ import { SearchUseCase } from './search/search.use-case';
 @Module({})
 export class SearchModule {
   static forRoot(config: SearchConfig): DynamicModule {
+    // Every pooled connection starts with the default HNSW settings, so a search needs no set-up round trip.
+    const tuning = searchTuning(config);
     return {
       module: SearchModule,
-      imports: [BasicServiceModule.forRoot('search', config)],
+      imports: [BasicServiceModule.forRoot('search', config, { sessionSettings: SearchRepository.sessionSettings(tuning) })],
       controllers: [SearchController],
       providers: [
         { provide: SEARCH_CONFIG, useValue: config },
         embeddingProvider(config),
-        ...repositoryProviders([SearchRepository, IndexStatsRepository, VectorIndexRepository]),
+        { provide: SearchRepository, useFactory: (ds: DataSource) => new SearchRepository(ds, tuning), inject: [DataSource] },
+        ...repositoryProviders([IndexStatsRepository, VectorIndexRepository]),
         SearchUseCase,
         IndexStatsUseCase,
         VectorIndexBootstrap,

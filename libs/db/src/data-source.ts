@@ -9,6 +9,8 @@ export interface DatabaseSettings {
   /** 0 = no limit (migrations). */
   idleInTransactionTimeoutMs?: number;
   applicationName: string;
+  /** Settings every connection of the pool starts with (sent as startup `options`, no round trip). */
+  sessionSettings?: Record<string, string>;
 }
 
 /** The one way the services talk to Postgres. Schema changes go through migrations only. */
@@ -30,8 +32,19 @@ export function createDataSource(settings: DatabaseSettings): DataSource {
       idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs ?? 0,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
+      ...(settings.sessionSettings ? { options: startupOptions(settings.sessionSettings) } : {}),
     },
   });
+}
+
+/** `-c name=value …` for the startup packet; names and values are configuration, never user input. */
+export function startupOptions(settings: Record<string, string>): string {
+  return Object.entries(settings)
+    .map(([name, value]) => {
+      if (!/^[a-z_][a-z0-9_.]*$/i.test(name) || !/^[\w.-]+$/.test(value)) throw new RangeError(`invalid session setting ${name}=${value}`);
+      return `-c ${name}=${value}`;
+    })
+    .join(' ');
 }
 
 /** Creates the database named in `url` when it does not exist (needs CREATEDB on the server). */

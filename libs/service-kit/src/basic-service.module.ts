@@ -1,4 +1,4 @@
-import { DatabaseHealthRepository } from '@datafactory/db';
+import { DatabaseHealthRepository, DatabaseSettings } from '@datafactory/db';
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Metrics, MetricsModule } from '@datafactory/telemetry';
 import { stopTracing } from '@datafactory/telemetry/tracing';
@@ -72,7 +72,7 @@ class TracingFlusher implements OnApplicationShutdown {
  */
 @Module({})
 export class BasicServiceModule {
-  static forRoot(service: string, config: BasicServiceConfig): DynamicModule {
+  static forRoot(service: string, config: BasicServiceConfig, database: Pick<DatabaseSettings, 'sessionSettings'> = {}): DynamicModule {
     return {
       module: BasicServiceModule,
       global: true,
@@ -85,6 +85,7 @@ export class BasicServiceModule {
           statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
           idleInTransactionTimeoutMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
           applicationName: `datafactory-${service}`,
+          ...database,
         }),
       ],
       controllers: [HealthController],

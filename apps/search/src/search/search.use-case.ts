@@ -6,7 +6,6 @@ import { Metrics } from '@datafactory/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
 import { SEARCH_CONFIG, SearchConfig } from '../search.config';
 import { QueryEmbeddingCache } from './query-embedding.cache';
-import { rankCandidates } from './rank-fusion';
 
 const MAX_EF_SEARCH = 1000;
 
@@ -31,24 +30,18 @@ export class SearchUseCase {
     const candidates = req.mode === 'hybrid' ? Math.max(req.top_k, this.config.SEARCH_HYBRID_CANDIDATES) : req.top_k;
     const tuning = { efSearch: Math.min(MAX_EF_SEARCH, Math.max(this.config.SEARCH_EF_SEARCH, candidates)), maxScanTuples: this.config.SEARCH_MAX_SCAN_TUPLES };
 
-    const { results, totalFound } = await this.search.snapshot(tenantId, tuning, async (reader) => {
-      const vector = queryVector
-        ? await reader.nearest(scope, { embeddingVersion: this.embedder.version, dimensions: this.embedder.dimensions, vector: queryVector }, candidates)
-        : [];
-      const keyword = req.mode === 'vector' ? [] : await reader.keyword(scope, req.query, candidates);
-      const ranked = rankCandidates(req.mode, vector, keyword);
-      const top = ranked.slice(0, req.top_k);
-      const chunks = await reader.chunks(top.map((r) => r.id));
-      const out: SearchResult[] = [];
-      for (const r of top) {
-        const chunk = chunks.get(r.id);
-        if (chunk) out.push({ doc_id: chunk.docId, chunk_id: chunk.id, score: r.score, text: chunk.text, metadata: chunk.metadata as SearchResult['metadata'] });
-      }
-      return { results: out, totalFound: ranked.length };
-    });
+    const vector = queryVector ? { embeddingVersion: this.embedder.version, dimensions: this.embedder.dimensions, vector: queryVector } : null;
+    const found = await this.search.search(tenantId, { scope, mode: req.mode, vector, text: req.query, candidates, topK: req.top_k, tuning });
+    const results: SearchResult[] = found.hits.map((h) => ({
+      doc_id: h.docId,
+      chunk_id: h.id,
+      score: h.score,
+      text: h.text,
+      metadata: h.metadata as SearchResult['metadata'],
+    }));
 
     this.metrics.searchDuration.observe({ mode: req.mode }, (performance.now() - started) / 1000);
-    return { results, total_found: totalFound, took_ms: Math.round((performance.now() - started) * 100) / 100, embedding_version: this.embedder.version };
+    return { results, total_found: found.totalFound, took_ms: Math.round((performance.now() - started) * 100) / 100, embedding_version: this.embedder.version };
   }
 
   private async embedQuery(query: string): Promise<string> {

@@ -1,18 +1,25 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import { asTenantId, MetadataFilter, TenantId } from '@datafactory/contracts';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { createDataSource } from '../data-source';
 import { toVectorLiteral } from '../vector-sql';
 import { DocumentsRepository } from './documents.repository';
-import { RankedChunk, SearchRepository, SnapshotReader } from './search.repository';
+import { ChunkScope, SearchRepository, SearchTuning, searchSql } from './search.repository';
 import { TenantsRepository } from './tenants.repository';
 import { VectorIndexRepository } from './vector-index.repository';
 
 /** This file's own embedding version (8 dimensions); its HNSW index is built in beforeAll. */
 const VERSION = 'test:v:8';
 const DIMS = 8;
-const TUNING = { efSearch: 100, maxScanTuples: 20_000 };
+const TUNING: SearchTuning = { efSearch: 100, maxScanTuples: 20_000 };
+
+/** A candidate as the repository ranked it: value is the cosine distance (vector) or ts_rank_cd (keyword). */
+interface RankedChunk {
+  id: string;
+  value: number;
+  text: string;
+}
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const unit = (i: number): number[] => Array.from({ length: DIMS }, (_, k) => (k === i ? 1 : 0));
@@ -41,7 +48,7 @@ interface ChunkSpec {
   vector: number[];
 }
 
-describe('SearchRepository / SnapshotReader (Postgres)', () => {
+describe('SearchRepository (Postgres)', () => {
   let ds: DataSource;
   let docs: DocumentsRepository;
   let search: SearchRepository;
@@ -70,16 +77,28 @@ describe('SearchRepository / SnapshotReader (Postgres)', () => {
     expect(outcome.status).toBe('created');
   }
 
-  const read = <T>(tenantId: TenantId, work: (reader: SnapshotReader) => Promise<T>): Promise<T> => search.snapshot(tenantId, TUNING, work);
-
-  /** The texts of ranked chunks, in order, resolved inside the same snapshot. */
-  async function texts(reader: SnapshotReader, ranked: RankedChunk[]): Promise<string[]> {
-    const hits = await reader.chunks(ranked.map((r) => r.id));
-    return ranked.map((r) => hits.get(r.id)?.text ?? `<missing ${r.id}>`);
+  /** Vector mode: every candidate with its cosine distance (1 - score) and text, in rank order. */
+  async function nearest(tenantId: TenantId, namespace: string, query: number[], limit: number, filter?: MetadataFilter, repo = search): Promise<RankedChunk[]> {
+    const found = await repo.search(tenantId, {
+      scope: { namespace, ...(filter ? { filter } : {}) },
+      mode: 'vector',
+      vector: { embeddingVersion: VERSION, dimensions: DIMS, vector: toVectorLiteral(query) },
+      text: '',
+      candidates: limit,
+      topK: limit,
+      tuning: TUNING,
+    });
+    expect(found.totalFound).toBe(found.hits.length);
+    return found.hits.map((h) => ({ id: h.id, value: 1 - h.score, text: h.text }));
   }
 
-  const nearest = (reader: SnapshotReader, namespace: string, query: number[], limit: number, filter?: MetadataFilter) =>
-    reader.nearest({ namespace, ...(filter ? { filter } : {}) }, { embeddingVersion: VERSION, dimensions: DIMS, vector: toVectorLiteral(query) }, limit);
+  /** Keyword mode: every candidate with its ts_rank_cd and text, in rank order. */
+  async function keyword(tenantId: TenantId, scope: ChunkScope, query: string, limit: number): Promise<RankedChunk[]> {
+    const found = await search.search(tenantId, { scope, mode: 'keyword', vector: null, text: query, candidates: limit, topK: limit, tuning: TUNING });
+    return found.hits.map((h) => ({ id: h.id, value: h.score, text: h.text }));
+  }
+
+  const texts = (ranked: RankedChunk[]): string[] => ranked.map((r) => r.text);
 
   beforeAll(async () => {
     const url = process.env['DATAFACTORY_TEST_DATABASE_URL'];
@@ -130,10 +149,8 @@ describe('SearchRepository / SnapshotReader (Postgres)', () => {
 
   describe('nearest', () => {
     it('orders by cosine distance and reports the distance', async () => {
-      const { ranked, found } = await read(tenantA, async (r) => {
-        const ranked = await nearest(r, 'order', unit(0), 10);
-        return { ranked, found: await texts(r, ranked) };
-      });
+      const ranked = await nearest(tenantA, 'order', unit(0), 10);
+      const found = texts(ranked);
       expect(found).toEqual([
         'alpha points along the first axis',
         'epsilon leans towards the first axis',
@@ -146,16 +163,14 @@ describe('SearchRepository / SnapshotReader (Postgres)', () => {
     });
 
     it('returns the nearest ones first when the limit is smaller than the namespace', async () => {
-      const found = await read(tenantA, async (r) => texts(r, await nearest(r, 'order', vec(-1, 0.1), 2)));
+      const found = texts(await nearest(tenantA, 'order', vec(-1, 0.1), 2));
       expect(found).toEqual(['delta points the other way', 'gamma is orthogonal']);
     });
 
     it('returns every match of a selective filter (5 of 305) with limit 10, in distance order', async () => {
       const query = vec(0.3, -0.2, 0.9, 0.1, -0.5, 0.4, 0.2, -0.7);
-      const { ranked, found } = await read(tenantA, async (r) => {
-        const ranked = await nearest(r, 'filter', query, 10, { tag: 'rare' });
-        return { ranked, found: await texts(r, ranked) };
-      });
+      const ranked = await nearest(tenantA, 'filter', query, 10, { tag: 'rare' });
+      const found = texts(ranked);
       expect(ranked).toHaveLength(5);
       const byDistance = [0, 1, 2, 3, 4]
         .map((t) => `rare tagged chunk ${t}`)
@@ -166,52 +181,49 @@ describe('SearchRepository / SnapshotReader (Postgres)', () => {
 
     it('through the HNSW index, iterative scanning still finds filtered rows far beyond ef_search', async () => {
       const query = vec(0.3, -0.2, 0.9, 0.1, -0.5, 0.4, 0.2, -0.7);
-      await ds.transaction('REPEATABLE READ', async (em) => {
-        // The snapshot's settings, with a tiny ef_search and the alternatives to the index switched off.
-        await em.query(`SELECT set_config('hnsw.ef_search', '10', true), set_config('hnsw.iterative_scan', 'strict_order', true),
-                               set_config('hnsw.max_scan_tuples', '20000', true)`);
-        await em.query(`SET LOCAL enable_seqscan = off`);
-        await em.query(`SET LOCAL enable_bitmapscan = off`);
-        await em.query(`SET LOCAL enable_sort = off`);
-        const sent: Array<{ sql: string; params: unknown[] | undefined }> = [];
-        const recording = {
-          query: (sql: string, params?: unknown[]): Promise<unknown> => {
-            sent.push({ sql, params });
-            return em.query(sql, params);
-          },
-        } as unknown as EntityManager;
-
-        const reader = new SnapshotReader(recording, tenantA);
-        const ranked = await nearest(reader, 'filter', query, 3, { tag: 'rare' });
-        expect(ranked).toHaveLength(3);
-        // Answered by the index query alone (no exact fallback), and that query used this version's index.
-        expect(sent).toHaveLength(1);
-        const plan = (await em.query(`EXPLAIN ${sent[0]!.sql}`, sent[0]!.params)) as Array<{ 'QUERY PLAN': string }>;
-        expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain(`Index Scan using ${VectorIndexRepository.indexName(VERSION)}`);
-
-        const found = await texts(reader, ranked);
-        found.forEach((t) => expect(t).toMatch(/^rare tagged chunk \d$/));
-        for (let i = 1; i < ranked.length; i++) expect(ranked[i]!.value).toBeGreaterThanOrEqual(ranked[i - 1]!.value);
-        ranked.forEach((r, i) => expect(r.value).toBeCloseTo(cosineDistance(vectorsByText.get(found[i]!)!, query), 5));
+      const tiny: SearchTuning = { efSearch: 10, maxScanTuples: 20_000 };
+      const q = {
+        scope: { namespace: 'filter', filter: { tag: 'rare' } },
+        mode: 'vector' as const,
+        vector: { embeddingVersion: VERSION, dimensions: DIMS, vector: toVectorLiteral(query) },
+        text: '',
+        candidates: 3,
+        topK: 3,
+        tuning: tiny,
+      };
+      const ranked = (await search.search(tenantA, q)).hits.map((h) => ({ value: 1 - h.score, text: h.text }));
+      expect(ranked).toHaveLength(3);
+      // Answered by the index alone (the exact fallback never ran), with the planner left to its own choices.
+      await ds.transaction(async (em) => {
+        await em.query(`SELECT set_config('hnsw.ef_search', '10', true), set_config('hnsw.iterative_scan', 'strict_order', true)`);
+        const { sql, params } = searchSql(tenantA, q);
+        const plan = ((await em.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${sql}`, params)) as Array<{ 'QUERY PLAN': string }>).map((r) => r['QUERY PLAN']);
+        const text = plan.join('\n');
+        expect(text).toContain(`Index Scan using ${VectorIndexRepository.indexName(VERSION)}`);
+        // The exact CTE's scan sits under a one-time filter on the index's row count and never ran.
+        const start = plan.findIndex((line) => line.trim() === 'CTE exact');
+        const end = plan.findIndex((line, i) => i > start && /^ {0,2}\S/.test(line));
+        expect(plan.slice(start, end).join('\n')).toMatch(/One-Time Filter[^\n]*\n\s*->\s+\S*\s*Scan[^\n]*\(never executed\)/);
       });
+      ranked.forEach((r) => expect(r.text).toMatch(/^rare tagged chunk \d$/));
+      for (let i = 1; i < ranked.length; i++) expect(ranked[i]!.value).toBeGreaterThanOrEqual(ranked[i - 1]!.value);
+      ranked.forEach((r) => expect(r.value).toBeCloseTo(cosineDistance(vectorsByText.get(r.text)!, query), 5));
     });
 
     it('combines scalar and any-of filters', async () => {
       const query = unit(0);
-      const found = await read(tenantA, async (r) => texts(r, await nearest(r, 'filter', query, 10, { tag: 'rare', group: [0, 2] })));
+      const found = texts(await nearest(tenantA, 'filter', query, 10, { tag: 'rare', group: [0, 2] }));
       // rare-t has group t % 3: t = 0, 2, 3 match.
       expect(found.sort()).toEqual(['rare tagged chunk 0', 'rare tagged chunk 2', 'rare tagged chunk 3']);
-      const anyTag = await read(tenantA, async (r) => nearest(r, 'filter', query, 10, { tag: ['rare', 'nope'] }));
+      const anyTag = await nearest(tenantA, 'filter', query, 10, { tag: ['rare', 'nope'] });
       expect(anyTag).toHaveLength(5);
-      await expect(read(tenantA, (r) => nearest(r, 'filter', query, 10, { tag: 'nope' }))).resolves.toEqual([]);
+      await expect(nearest(tenantA, 'filter', query, 10, { tag: 'nope' })).resolves.toEqual([]);
     });
 
     it('returns up to the limit from a large namespace, in non-decreasing distance order and consistent with the stored vectors', async () => {
       const query = vec(0.5, 0.5, -0.5, 0.5, 0.1, 0.2, 0.3, 0.4);
-      const { ranked, found } = await read(tenantA, async (r) => {
-        const ranked = await nearest(r, 'filter', query, 20);
-        return { ranked, found: await texts(r, ranked) };
-      });
+      const ranked = await nearest(tenantA, 'filter', query, 20);
+      const found = texts(ranked);
       expect(ranked).toHaveLength(20);
       expect(new Set(ranked.map((r) => r.id)).size).toBe(20);
       for (let i = 1; i < ranked.length; i++) expect(ranked[i]!.value).toBeGreaterThanOrEqual(ranked[i - 1]!.value - 1e-6);
@@ -221,52 +233,57 @@ describe('SearchRepository / SnapshotReader (Postgres)', () => {
     it('never returns deleted chunks', async () => {
       await writeDoc(tenantA, 'deleted', 'keep', [{ text: 'kept duckling entry', vector: vec(1, 0.1) }]);
       await writeDoc(tenantA, 'deleted', 'gone', [{ text: 'removed duckling entry', vector: unit(0) }]);
-      const before = await read(tenantA, async (r) => {
-        const ranked = await nearest(r, 'deleted', unit(0), 10);
-        return { ids: ranked.map((x) => x.id), texts: await texts(r, ranked) };
-      });
-      expect(before.texts).toEqual(['removed duckling entry', 'kept duckling entry']);
-      const goneId = before.ids[0]!;
+      const before = await nearest(tenantA, 'deleted', unit(0), 10);
+      expect(texts(before)).toEqual(['removed duckling entry', 'kept duckling entry']);
+      const goneId = before[0]!.id;
 
       await expect(docs.softDelete(tenantA, 'deleted', 'gone')).resolves.toBe(true);
 
-      await read(tenantA, async (r) => {
-        expect(await texts(r, await nearest(r, 'deleted', unit(0), 10))).toEqual(['kept duckling entry']);
-        expect(await texts(r, await nearest(r, 'deleted', unit(0), 1))).toEqual(['kept duckling entry']);
-        expect(await texts(r, await r.keyword({ namespace: 'deleted' }, 'duckling', 10))).toEqual(['kept duckling entry']);
-        expect((await r.chunks([goneId])).size).toBe(0);
-      });
+      expect(texts(await nearest(tenantA, 'deleted', unit(0), 10))).toEqual(['kept duckling entry']);
+      expect(texts(await nearest(tenantA, 'deleted', unit(0), 1))).toEqual(['kept duckling entry']);
+      expect(texts(await keyword(tenantA, { namespace: 'deleted' }, 'duckling', 10))).toEqual(['kept duckling entry']);
+      for (const mode of ['hybrid', 'keyword'] as const) {
+        const found = await search.search(tenantA, {
+          scope: { namespace: 'deleted' },
+          mode,
+          vector: { embeddingVersion: VERSION, dimensions: DIMS, vector: toVectorLiteral(unit(0)) },
+          text: 'removed duckling',
+          candidates: 10,
+          topK: 10,
+          tuning: TUNING,
+        });
+        expect(found.hits.map((h) => h.id)).not.toContain(goneId);
+      }
     });
 
     it("never returns another tenant's chunks, even the exact match", async () => {
-      const { aIds, aTexts } = await read(tenantA, async (r) => {
-        const ranked = await nearest(r, 'order', unit(0), 100);
-        return { aIds: ranked.map((x) => x.id), aTexts: await texts(r, ranked) };
-      });
+      const aTexts = texts(await nearest(tenantA, 'order', unit(0), 100));
       expect(aTexts).toHaveLength(5);
       expect(aTexts).not.toContain('tenant B exact match; cats purr here too');
 
-      const bIds = await read(tenantB, async (r) => {
-        const ranked = await nearest(r, 'order', unit(0), 100);
-        expect(await texts(r, ranked)).toEqual(['tenant B exact match; cats purr here too']);
-        // B cannot read A's chunks by id either.
-        expect((await r.chunks(aIds)).size).toBe(0);
-        return ranked.map((x) => x.id);
+      expect(texts(await nearest(tenantB, 'order', unit(0), 100))).toEqual(['tenant B exact match; cats purr here too']);
+      expect((await keyword(tenantA, { namespace: 'order' }, 'cats purr', 10)).map((x) => x.id)).toEqual([]);
+      // The same holds for the exact fallback (a limit beyond the scope forces it) and for hybrid.
+      const hybrid = await search.search(tenantA, {
+        scope: { namespace: 'order' },
+        mode: 'hybrid',
+        vector: { embeddingVersion: VERSION, dimensions: DIMS, vector: toVectorLiteral(unit(0)) },
+        text: 'cats purr',
+        candidates: 100,
+        topK: 100,
+        tuning: TUNING,
       });
-      await read(tenantA, async (r) => {
-        expect((await r.chunks(bIds)).size).toBe(0);
-        expect((await r.keyword({ namespace: 'order' }, 'cats purr', 10)).map((x) => x.id)).toEqual([]);
-      });
+      expect(hybrid.hits.map((h) => h.text)).not.toContain('tenant B exact match; cats purr here too');
+      expect(hybrid.hits).toHaveLength(5);
     });
   });
 
   describe('keyword', () => {
     const keywordTexts = (tenantId: TenantId, query: string, filter?: MetadataFilter, namespace = 'kw') =>
-      read(tenantId, async (r) => {
-        const ranked = await r.keyword({ namespace, ...(filter ? { filter } : {}) }, query, 10);
+      keyword(tenantId, { namespace, ...(filter ? { filter } : {}) }, query, 10).then((ranked) => {
         ranked.forEach((x) => expect(x.value).toBeGreaterThan(0));
         for (let i = 1; i < ranked.length; i++) expect(ranked[i]!.value).toBeLessThanOrEqual(ranked[i - 1]!.value);
-        return texts(r, ranked);
+        return texts(ranked);
       });
 
     it('matches with English stemming: "cats purr" finds "Cats ... purr" and "cat ... purr"', async () => {
@@ -301,29 +318,124 @@ describe('SearchRepository / SnapshotReader (Postgres)', () => {
     });
   });
 
-  describe('snapshot', () => {
-    it('sees one snapshot: a document committed during the search is not seen by its later reads', async () => {
-      const { first, second } = await read(tenantA, async (r) => {
-        const first = await texts(r, await r.keyword({ namespace: 'snap' }, 'lighthouse', 10));
-        await writeDoc(tenantA, 'snap', 'late', [{ text: 'a lighthouse written mid-search', vector: unit(7) }]);
-        const second = await texts(r, await r.keyword({ namespace: 'snap' }, 'lighthouse', 10));
-        return { first, second };
-      });
-      expect(first).toEqual([]);
-      expect(second).toEqual([]);
-      await expect(read(tenantA, async (r) => texts(r, await r.keyword({ namespace: 'snap' }, 'lighthouse', 10)))).resolves.toEqual([
-        'a lighthouse written mid-search',
-      ]);
+  describe('hybrid', () => {
+    it('fuses the vector and keyword lists by reciprocal rank (k = 60), ties broken by id', async () => {
+      const scope = { namespace: 'kw' };
+      const v = { embeddingVersion: VERSION, dimensions: DIMS, vector: toVectorLiteral(vec(0, 0, 1, 0.2, 0.1)) };
+      const common = { scope, vector: v, text: 'cats purr', candidates: 10, topK: 10, tuning: TUNING };
+      const byVector = (await search.search(tenantA, { ...common, mode: 'vector' })).hits;
+      const byKeyword = (await search.search(tenantA, { ...common, mode: 'keyword' })).hits;
+      const hybrid = await search.search(tenantA, { ...common, mode: 'hybrid' });
+
+      // The reference: each list ordered as the repository ranks it (distance / rank, then id), 1 / (60 + rank) summed.
+      const fused = new Map<string, number>();
+      const add = (ids: string[]) => ids.forEach((id, i) => fused.set(id, (fused.get(id) ?? 0) + 1 / (60 + i + 1)));
+      add(byVector.map((h) => h.id));
+      add(byKeyword.map((h) => h.id));
+      const expected = [...fused].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      expect(hybrid.hits.map((h) => [h.id, h.score])).toEqual(expected);
+      expect(hybrid.totalFound).toBe(fused.size);
+      // A chunk in both lists outranks any chunk in one list.
+      expect(hybrid.hits[0]!.text).toMatch(/purr/);
+      expect(byKeyword.length).toBeGreaterThan(0);
     });
 
-    it('returns chunk texts, doc ids and metadata by id, ignoring unknown ids', async () => {
-      await read(tenantA, async (r) => {
-        const [hit] = await r.keyword({ namespace: 'kw' }, 'mailman', 10);
-        expect(hit).toBeDefined();
-        const map = await r.chunks([hit!.id, '00000000-0000-4000-8000-000000000000']);
-        expect([...map.values()]).toEqual([{ id: hit!.id, docId: 'k2', text: 'Dogs bark at the mailman every morning.', metadata: { src: 'a' } }]);
-        expect((await r.chunks([])).size).toBe(0);
+    it('returns chunk texts, doc ids and metadata with each hit', async () => {
+      const found = await search.search(tenantA, { scope: { namespace: 'kw' }, mode: 'keyword', vector: null, text: 'mailman', candidates: 10, topK: 10, tuning: TUNING });
+      expect(found.hits).toEqual([{ id: expect.any(String), docId: 'k2', text: 'Dogs bark at the mailman every morning.', metadata: { src: 'a' }, score: expect.any(Number) }]);
+      expect(found.totalFound).toBe(1);
+    });
+
+    it('returns top_k rows but counts every distinct candidate', async () => {
+      const found = await search.search(tenantA, {
+        scope: { namespace: 'filter' },
+        mode: 'hybrid',
+        vector: { embeddingVersion: VERSION, dimensions: DIMS, vector: toVectorLiteral(unit(1)) },
+        text: 'filler chunk',
+        candidates: 50,
+        topK: 7,
+        tuning: TUNING,
       });
+      expect(found.hits).toHaveLength(7);
+      expect(found.totalFound).toBeGreaterThanOrEqual(50);
+      expect(found.totalFound).toBeLessThanOrEqual(100);
+    });
+  });
+
+  describe('snapshot', () => {
+    it('is one statement: with the session settings in place a search is a single round trip', async () => {
+      const url = process.env['DATAFACTORY_TEST_DATABASE_URL']!;
+      const pooled = createDataSource({
+        url,
+        poolSize: 2,
+        statementTimeoutMs: 15_000,
+        applicationName: 'df-int-search-session',
+        sessionSettings: SearchRepository.sessionSettings(TUNING),
+      });
+      await pooled.initialize();
+      try {
+        const settings = (await pooled.query(`SELECT current_setting('hnsw.ef_search') AS ef, current_setting('hnsw.iterative_scan') AS scan`)) as Array<{ ef: string; scan: string }>;
+        expect(settings).toEqual([{ ef: '100', scan: 'strict_order' }]);
+        const sent: string[] = [];
+        const recording = new Proxy(pooled, {
+          get(target, prop, receiver) {
+            if (prop === 'query') return (sql: string, params?: unknown[]) => (sent.push(sql), target.query(sql, params));
+            if (prop === 'transaction') return () => Promise.reject(new Error('a search with the session tuning must not open a transaction'));
+            return Reflect.get(target, prop, receiver) as unknown;
+          },
+        });
+        const repo = new SearchRepository(recording, TUNING);
+        expect(texts(await nearest(tenantA, 'order', unit(0), 2, undefined, repo))).toEqual(['alpha points along the first axis', 'epsilon leans towards the first axis']);
+        expect(sent).toHaveLength(1);
+      } finally {
+        await pooled.destroy();
+      }
+    });
+
+    it('sees one snapshot: a document re-upserted during searches is seen entirely old or entirely new', async () => {
+      const doc = (v: number) => Array.from({ length: 4 }, (_, c) => ({ text: `lighthouse keeper log version ${v} part ${c}`, vector: vec(1, v % 2, c) }));
+      await writeDoc(tenantA, 'snap', 'flip', doc(0));
+      const rewrite = async (v: number) => {
+        const chunks = doc(v);
+        const text = chunks.map((c) => c.text).join('\n\n');
+        await docs.write(tenantA, {
+          namespace: 'snap',
+          docId: 'flip',
+          title: null,
+          text,
+          metadata: {},
+          subjectIds: [],
+          docHash: sha(text),
+          metaHash: sha('{}'),
+          embeddingVersion: VERSION,
+          tokenCount: 20,
+          chunks: chunks.map((c, ordinal) => ({ ordinal, text: c.text, hash: sha(c.text), tokenCount: 5 })),
+          newEmbeddings: chunks.map((c) => ({ hash: sha(c.text), vector: toVectorLiteral(c.vector) })),
+        });
+      };
+      let writing = true;
+      const writer = (async () => {
+        for (let v = 1; v <= 40; v++) await rewrite(v);
+        writing = false;
+      })();
+      const seen = new Set<number>();
+      while (writing) {
+        const found = await search.search(tenantA, {
+          scope: { namespace: 'snap' },
+          mode: 'hybrid',
+          vector: { embeddingVersion: VERSION, dimensions: DIMS, vector: toVectorLiteral(unit(0)) },
+          text: 'lighthouse keeper',
+          candidates: 10,
+          topK: 10,
+          tuning: TUNING,
+        });
+        const versions = new Set(found.hits.map((h) => Number(/version (\d+)/.exec(h.text)![1])));
+        expect(found.hits).toHaveLength(4);
+        expect(versions.size).toBe(1);
+        seen.add([...versions][0]!);
+      }
+      await writer;
+      expect(seen.size).toBeGreaterThan(0);
     });
   });
 });

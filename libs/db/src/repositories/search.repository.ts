@@ -1,5 +1,5 @@
-import { MetadataFilter, TenantId } from '@datafactory/contracts';
-import { DataSource, EntityManager } from 'typeorm';
+import { MetadataFilter, SearchMode, TenantId } from '@datafactory/contracts';
+import { DataSource } from 'typeorm';
 import { sqlLiteral, vectorCast } from '../vector-sql';
 
 export interface ChunkScope {
@@ -14,10 +14,22 @@ export interface VectorQuery {
   vector: string;
 }
 
-export interface RankedChunk {
-  id: string;
-  /** vector: cosine distance; keyword: ts_rank_cd. */
-  value: number;
+export interface SearchTuning {
+  efSearch: number;
+  maxScanTuples: number;
+}
+
+export interface ChunkSearch {
+  scope: ChunkScope;
+  mode: SearchMode;
+  /** The query embedding; required unless mode is keyword. */
+  vector: VectorQuery | null;
+  /** The user's query text (web-search syntax), for the full-text candidates. */
+  text: string;
+  /** How deep to look into each candidate list. */
+  candidates: number;
+  topK: number;
+  tuning: SearchTuning;
 }
 
 export interface ChunkHit {
@@ -25,93 +37,154 @@ export interface ChunkHit {
   docId: string;
   text: string;
   metadata: Record<string, unknown>;
+  /** vector: 1 - cosine distance; keyword: ts_rank_cd; hybrid: reciprocal rank fusion. */
+  score: number;
 }
 
-export interface SearchTuning {
-  efSearch: number;
-  maxScanTuples: number;
+export interface ChunkSearchResult {
+  hits: ChunkHit[];
+  /** Distinct candidates ranked (bounded by the candidate limit), not every match in the namespace. */
+  totalFound: number;
 }
+
+/** The usual constant of reciprocal rank fusion (Cormack et al., 2009): damps the head of each list. */
+export const RRF_K = 60;
 
 /**
- * The read side of chunks. All reads of one search run in one read-only REPEATABLE READ transaction:
- * candidates and the chunk texts come from the same snapshot, so a concurrent re-upsert is seen
- * entirely or not at all.
+ * The read side of chunks. A search is one SQL statement: vector candidates (with the exact fallback),
+ * full-text candidates, their fusion and the chunk texts all come from that statement's snapshot, so a
+ * concurrent re-upsert is seen entirely or not at all (docs/adr/0012).
+ *
+ * Plans must not depend on fresh statistics (autovacuum may be off, autoanalyze lags bulk loads). On a
+ * never-analysed table the planner believes `tenant_id = $1 AND namespace = $2` matches a handful of rows
+ * and picks the scope btree, then sorts the whole namespace. So each query writes the predicates that must
+ * not drive the plan as `(…) IS TRUE`, which no index matches:
+ * - vector: scope and metadata filter, leaving the version's HNSW index as the only way to order by distance;
+ * - keyword: `deleted_at IS NULL`, so the partial btree and partial GIN indexes do not apply and the scoped
+ *   GIN `(tenant_id, namespace, tsv)` (migration 1763960000000) is the only index left.
  */
 export class SearchRepository {
-  constructor(private readonly ds: DataSource) {}
-
-  snapshot<T>(tenantId: TenantId, tuning: SearchTuning, work: (reader: SnapshotReader) => Promise<T>): Promise<T> {
-    return this.ds.transaction('REPEATABLE READ', async (em) => {
-      await em.query(`SET TRANSACTION READ ONLY`);
-      // Iterative index scans (pgvector >= 0.8) keep scanning the HNSW graph until enough rows pass the
-      // tenant/namespace/metadata filters, instead of returning fewer hits than exist.
-      await em.query(`SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'strict_order', true),
-                             set_config('hnsw.max_scan_tuples', $2, true)`, [String(tuning.efSearch), String(tuning.maxScanTuples)]);
-      return work(new SnapshotReader(em, tenantId));
-    });
-  }
-}
-
-export class SnapshotReader {
+  /**
+   * @param sessionTuning the HNSW settings every connection of `ds` already has (see `sessionSettings`);
+   *   a search with other settings sets them in a transaction of its own. Without it, every search does.
+   */
   constructor(
-    private readonly em: EntityManager,
-    private readonly tenantId: TenantId,
+    private readonly ds: DataSource,
+    private readonly sessionTuning?: SearchTuning,
   ) {}
 
   /**
-   * Nearest chunks by cosine distance through the version's HNSW index. When the index yields fewer
-   * rows than asked for, repeats the query exactly (no index), so a selective filter never silently
-   * hides hits that exist.
+   * Connection settings for a pool that serves searches. Iterative index scans (pgvector >= 0.8) keep
+   * scanning the HNSW graph until enough rows pass the tenant/namespace/metadata filters.
    */
-  async nearest(scope: ChunkScope, q: VectorQuery, limit: number): Promise<RankedChunk[]> {
-    const cast = vectorCast(q.dimensions);
-    const params: unknown[] = [this.tenantId, scope.namespace, q.vector, limit];
-    const where = `c.tenant_id = $1 AND c.namespace = $2 AND c.embedding_version = ${sqlLiteral(q.embeddingVersion)}
-                   AND c.deleted_at IS NULL${filterSql(scope.filter, params)}`;
-    const viaIndex: Array<{ id: string; distance: number }> = await this.em.query(
-      `SELECT c.id, (c.embedding::${cast} <=> $3::${cast}) AS distance FROM chunks c
-        WHERE ${where} ORDER BY c.embedding::${cast} <=> $3::${cast} LIMIT $4`,
-      params,
-    );
-    if (viaIndex.length >= limit) return viaIndex.map((r) => ({ id: r.id, value: Number(r.distance) }));
-    // Uncast column: the expression index does not match, so Postgres computes exact distances.
-    const exact: Array<{ id: string; distance: number }> = await this.em.query(
-      `SELECT c.id, (c.embedding <=> $3::vector) AS distance FROM chunks c
-        WHERE ${where} ORDER BY c.embedding <=> $3::vector, c.id LIMIT $4`,
-      params,
-    );
-    return exact.map((r) => ({ id: r.id, value: Number(r.distance) }));
+  static sessionSettings(tuning: SearchTuning): Record<string, string> {
+    return {
+      'hnsw.ef_search': String(tuning.efSearch),
+      'hnsw.iterative_scan': 'strict_order',
+      'hnsw.max_scan_tuples': String(tuning.maxScanTuples),
+    };
   }
 
-  /** Full-text matches (English stemming, web-search syntax) ranked by ts_rank_cd. */
-  async keyword(scope: ChunkScope, query: string, limit: number): Promise<RankedChunk[]> {
-    const params: unknown[] = [this.tenantId, scope.namespace, query, limit];
-    const rows: Array<{ id: string; rank: number }> = await this.em.query(
-      `SELECT c.id, ts_rank_cd(c.tsv, q) AS rank
-         FROM chunks c, websearch_to_tsquery('english', $3) q
-        WHERE c.tenant_id = $1 AND c.namespace = $2 AND c.deleted_at IS NULL AND c.tsv @@ q${filterSql(scope.filter, params)}
-        ORDER BY rank DESC, c.id LIMIT $4`,
-      params,
-    );
-    return rows.map((r) => ({ id: r.id, value: Number(r.rank) }));
-  }
-
-  async chunks(ids: string[]): Promise<Map<string, ChunkHit>> {
-    if (ids.length === 0) return new Map();
-    const rows: Array<{ id: string; doc_id: string; text: string; metadata: Record<string, unknown> }> = await this.em.query(
-      `SELECT id, doc_id, text, metadata FROM chunks WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
-      [this.tenantId, ids],
-    );
-    return new Map(rows.map((r) => [r.id, { id: r.id, docId: r.doc_id, text: r.text, metadata: r.metadata }]));
+  async search(tenantId: TenantId, q: ChunkSearch): Promise<ChunkSearchResult> {
+    const { sql, params } = searchSql(tenantId, q);
+    const session = this.sessionTuning;
+    const rows: SearchRow[] =
+      session && session.efSearch === q.tuning.efSearch && session.maxScanTuples === q.tuning.maxScanTuples
+        ? await this.ds.query(sql, params)
+        : await this.ds.transaction(async (em) => {
+            const settings = Object.entries(SearchRepository.sessionSettings(q.tuning));
+            await em.query(`SELECT ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`, settings.flat());
+            return em.query(sql, params) as Promise<SearchRow[]>;
+          });
+    return {
+      hits: rows.map((r) => ({ id: r.id, docId: r.doc_id, text: r.text, metadata: r.metadata, score: Number(r.score) })),
+      totalFound: Number(rows[0]?.total ?? 0),
+    };
   }
 }
 
+interface SearchRow {
+  id: string;
+  doc_id: string;
+  text: string;
+  metadata: Record<string, unknown>;
+  score: number | string;
+  total: string;
+}
+
+/** The one statement of a search; exported for the plan tests. */
+export function searchSql(tenantId: TenantId, q: ChunkSearch): { sql: string; params: unknown[] } {
+  const params: unknown[] = [tenantId, q.scope.namespace];
+  const param = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const limit = `${param(q.candidates)}::int`;
+  const filters = filterClauses(q.scope.filter, params);
+  const plain = filters.map((c) => ` AND ${c}`).join('');
+  const ctes: string[] = [];
+
+  const useVector = q.mode !== 'keyword';
+  const useKeyword = q.mode !== 'vector';
+  if (useVector) {
+    if (!q.vector) throw new Error(`a ${q.mode} search needs the query vector`);
+    const cast = vectorCast(q.vector.dimensions);
+    const vector = param(q.vector.vector);
+    const version = sqlLiteral(q.vector.embeddingVersion);
+    const fenced = filters.map((c) => ` AND (${c}) IS TRUE`).join('');
+    ctes.push(
+      // Through the version's HNSW index (same expression and partial predicate as the index).
+      `ann AS MATERIALIZED (
+         SELECT c.id, c.embedding::${cast} <=> ${vector}::${cast} AS value FROM chunks c
+          WHERE (c.tenant_id = $1) IS TRUE AND (c.namespace = $2) IS TRUE AND c.embedding_version = ${version} AND c.deleted_at IS NULL${fenced}
+          ORDER BY c.embedding::${cast} <=> ${vector}::${cast} LIMIT ${limit})`,
+      // Only run when the index yields fewer rows than asked for, so a selective filter never hides hits:
+      // the uncast column does not match the expression index, so Postgres computes exact distances.
+      `exact AS MATERIALIZED (
+         SELECT c.id, c.embedding <=> ${vector}::vector AS value FROM chunks c
+          WHERE c.tenant_id = $1 AND c.namespace = $2 AND c.embedding_version = ${version} AND c.deleted_at IS NULL${plain}
+            AND (SELECT count(*) FROM ann) < ${limit}
+          ORDER BY c.embedding <=> ${vector}::vector, c.id LIMIT ${limit})`,
+      `vec AS (SELECT id, value FROM ann WHERE (SELECT count(*) FROM ann) >= ${limit} UNION ALL SELECT id, value FROM exact)`,
+    );
+  }
+  if (useKeyword) {
+    // English stemming, web-search syntax, ranked by ts_rank_cd; keyword mode sees every embedding version.
+    ctes.push(
+      `kw AS MATERIALIZED (
+         SELECT c.id, ts_rank_cd(c.tsv, tq) AS value FROM chunks c, websearch_to_tsquery('english', ${param(q.text)}) tq
+          WHERE c.tenant_id = $1 AND c.namespace = $2 AND (c.deleted_at IS NULL) IS TRUE AND c.tsv @@ tq${plain}
+          ORDER BY value DESC, c.id LIMIT ${limit})`,
+    );
+  }
+  // vector: 1 - cosine distance; keyword: ts_rank_cd; hybrid: the sum of 1 / (RRF_K + rank) over the lists
+  // a chunk appears in. Ties break on id, so results are stable.
+  const fused =
+    q.mode === 'vector'
+      ? `SELECT id, 1 - value AS score FROM vec`
+      : q.mode === 'keyword'
+        ? `SELECT id, value AS score FROM kw`
+        : `SELECT id, sum(1::float8 / (${RRF_K} + r)) AS score
+             FROM (SELECT id, row_number() OVER (ORDER BY value, id) AS r FROM vec
+                   UNION ALL SELECT id, row_number() OVER (ORDER BY value DESC, id) AS r FROM kw) lists
+            GROUP BY id`;
+  ctes.push(
+    `fused AS (${fused})`,
+    `top AS (SELECT id, score, count(*) OVER () AS total FROM fused ORDER BY score DESC, id LIMIT ${param(q.topK)}::int)`,
+  );
+  const sql = `WITH ${ctes.join(',\n')}
+    SELECT t.id, t.score, t.total, c.doc_id, c.text, c.metadata
+      FROM top t JOIN chunks c ON c.id = t.id AND c.tenant_id = $1
+     ORDER BY t.score DESC, t.id`;
+  return { sql, params };
+}
+
 /**
- * Metadata equality filter as jsonb containment (served by the GIN index): scalars must match;
- * an array matches any of its elements. Values travel as parameters, never as SQL text.
+ * Metadata equality filter as jsonb containment: scalars must match; an array matches any of its
+ * elements. Values travel as parameters, never as SQL text. One clause per key group.
  */
-export function filterSql(filter: MetadataFilter | undefined, params: unknown[]): string {
-  if (!filter) return '';
+export function filterClauses(filter: MetadataFilter | undefined, params: unknown[]): string[] {
+  if (!filter) return [];
   const scalars: Record<string, unknown> = {};
   const clauses: string[] = [];
   for (const [key, value] of Object.entries(filter)) {
@@ -129,5 +202,12 @@ export function filterSql(filter: MetadataFilter | undefined, params: unknown[])
     params.push(JSON.stringify(scalars));
     clauses.unshift(`c.metadata @> $${params.length}::jsonb`);
   }
-  return clauses.map((c) => ` AND ${c}`).join('');
+  return clauses;
+}
+
+/** `filterClauses` as `AND …` SQL text. */
+export function filterSql(filter: MetadataFilter | undefined, params: unknown[]): string {
+  return filterClauses(filter, params)
+    .map((c) => ` AND ${c}`)
+    .join('');
 }

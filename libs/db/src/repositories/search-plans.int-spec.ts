@@ -1,0 +1,142 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { asTenantId, TenantId } from '@datafactory/contracts';
+import { DataSource } from 'typeorm';
+import { createDataSource, ensureDatabase, quoteIdent } from '../data-source';
+import { toVectorLiteral } from '../vector-sql';
+import { ChunkSearch, SearchRepository, searchSql } from './search.repository';
+import { VectorIndexRepository } from './vector-index.repository';
+
+const VERSION = 'test:plans:16';
+const DIMS = 16;
+const TUNING = { efSearch: 100, maxScanTuples: 20_000 };
+
+/**
+ * Query plans on a table that has never been analysed (autovacuum off on it), holding several tenants: the
+ * vector candidates come from the version's HNSW index and the keyword candidates from the scoped GIN index,
+ * whatever the (absent) statistics say. Runs in a database of its own so no other test's ANALYZE interferes.
+ */
+describe('search plans without statistics (Postgres)', () => {
+  let adminUrl: URL;
+  let dbName: string;
+  let ds: DataSource;
+  let search: SearchRepository;
+  const tenants: TenantId[] = [];
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  const words = ['harbour', 'lantern', 'granite', 'meadow', 'copper', 'falcon', 'willow', 'ember', 'quartz', 'saddle'];
+
+  beforeAll(async () => {
+    const base = process.env['DATAFACTORY_TEST_DATABASE_URL'];
+    if (!base) throw new Error('DATAFACTORY_TEST_DATABASE_URL is not set (the integration globalSetup sets it)');
+    adminUrl = new URL(base);
+    dbName = `df_plans_${randomBytes(4).toString('hex')}`;
+    const url = new URL(base);
+    url.pathname = `/${dbName}`;
+    await ensureDatabase(url.toString());
+    ds = createDataSource({ url: url.toString(), poolSize: 4, statementTimeoutMs: 30_000, applicationName: 'df-int-search-plans' });
+    await ds.initialize();
+    await ds.runMigrations();
+    await ds.query(`ALTER TABLE chunks SET (autovacuum_enabled = off)`);
+    await new VectorIndexRepository(ds).ensure(VERSION, DIMS);
+    for (const name of ['plans A', 'plans B', 'plans C']) {
+      const rows: Array<{ id: string }> = await ds.query(`INSERT INTO tenants (name) VALUES ($1) RETURNING id`, [name]);
+      tenants.push(asTenantId(rows[0]!.id));
+    }
+    // 3 tenants x 4,000 chunks (a table large enough that a sequential scan is the wrong plan) in the same namespace; 1 % of tenant A's chunks carry {rare: true}.
+    for (const tenant of tenants) {
+      const docs: Array<{ id: string }> = await ds.query(
+        `INSERT INTO documents (tenant_id, namespace, doc_id, text, doc_hash, meta_hash, embedding_version, chunk_count, token_count)
+         SELECT $1, 'ns', 'd' || g, 'x', 'h', 'm', $2, 1, 1 FROM generate_series(1, 4000) g RETURNING id`,
+        [tenant, VERSION],
+      );
+      const texts = docs.map((_, i) => Array.from({ length: 30 }, (_, w) => words[(i * 7 + w * 3 + (i % (w + 2))) % words.length] + (w % 5 === 0 ? '' : String(w))).join(' ') + ` item ${i}`);
+      const vectors = docs.map(() => toVectorLiteral(Array.from({ length: DIMS }, rnd)));
+      const metadata = docs.map((_, i) => JSON.stringify(i % 100 === 0 ? { rare: true } : {}));
+      await ds.query(
+        `INSERT INTO chunks (document_id, tenant_id, namespace, doc_id, ordinal, text, chunk_hash, token_count, metadata, embedding, embedding_version)
+         SELECT d, $1, 'ns', 'd' || d, 0, t, md5(t), 5, m::jsonb, e::vector, $2
+           FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) AS u(d, t, e, m)`,
+        [tenant, VERSION, docs.map((d) => d.id), texts, vectors, metadata],
+      );
+    }
+    search = new SearchRepository(ds);
+  }, 120_000);
+
+  afterAll(async () => {
+    await ds?.destroy();
+    if (dbName) {
+      const admin = new DataSource({ type: 'postgres', url: Object.assign(new URL(adminUrl), { pathname: '/postgres' }).toString(), extra: { max: 1 } });
+      await admin.initialize();
+      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(dbName)} WITH (FORCE)`);
+      await admin.destroy();
+    }
+  });
+
+  const query = (mode: ChunkSearch['mode'], extra: Partial<ChunkSearch> = {}): ChunkSearch => ({
+    scope: { namespace: 'ns' },
+    mode,
+    vector: { embeddingVersion: VERSION, dimensions: DIMS, vector: toVectorLiteral(Array.from({ length: DIMS }, rnd)) },
+    text: 'lantern quartz',
+    candidates: mode === 'hybrid' ? 100 : 10,
+    topK: 10,
+    tuning: TUNING,
+    ...extra,
+  });
+
+  async function plan(q: ChunkSearch): Promise<string> {
+    const { sql, params } = searchSql(tenants[0]!, q);
+    return ds.transaction(async (em) => {
+      await em.query(`SELECT set_config('hnsw.ef_search', '100', true), set_config('hnsw.iterative_scan', 'strict_order', true)`);
+      const rows = (await em.query(`EXPLAIN (COSTS OFF) ${sql}`, params)) as Array<{ 'QUERY PLAN': string }>;
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+  }
+
+  it('the table has no statistics', async () => {
+    const rows: Array<{ n: string }> = await ds.query(`SELECT count(*)::text AS n FROM pg_stats WHERE tablename = 'chunks'`);
+    expect(rows[0]!.n).toBe('0');
+  });
+
+  it.each(['vector', 'hybrid'] as const)('%s: vector candidates come from the HNSW index, not the scope btree', async (mode) => {
+    const text = await plan(query(mode));
+    const ann = text.slice(text.indexOf('CTE ann'), text.indexOf('CTE exact'));
+    expect(ann).toContain(`Index Scan using ${VectorIndexRepository.indexName(VERSION)}`);
+    expect(ann).not.toContain('chunks_scope_idx');
+    expect(ann).not.toContain('Seq Scan');
+  });
+
+  it.each(['keyword', 'hybrid'] as const)('%s: keyword candidates come from the scoped GIN index', async (mode) => {
+    const text = await plan(query(mode));
+    const kw = text.slice(text.indexOf('CTE kw'));
+    expect(kw).toContain('Bitmap Index Scan on chunks_scope_tsv_idx');
+    expect(kw).toMatch(/Index Cond: \(\(tenant_id = [^)]*\) AND \(namespace = [^)]*\) AND \(tsv @@/);
+  });
+
+  it('with a metadata filter, vector candidates still come from the HNSW index', async () => {
+    const text = await plan(query('vector', { scope: { namespace: 'ns', filter: { rare: true } } }));
+    expect(text.slice(text.indexOf('CTE ann'), text.indexOf('CTE exact'))).toContain(`Index Scan using ${VectorIndexRepository.indexName(VERSION)}`);
+  });
+
+  it('a filtered search at 1 % selectivity returns k rows, nearest first', async () => {
+    for (let i = 0; i < 5; i++) {
+      const q = query('vector', { scope: { namespace: 'ns', filter: { rare: true } } });
+      const found = await search.search(tenants[0]!, q);
+      expect(found.hits).toHaveLength(10);
+      found.hits.forEach((h) => expect(h.metadata).toEqual({ rare: true }));
+      const exact: Array<{ id: string }> = await ds.query(
+        `SELECT id FROM chunks WHERE tenant_id = $1 AND namespace = 'ns' AND metadata @> '{"rare": true}' ORDER BY embedding <=> $2::vector, id LIMIT 10`,
+        [tenants[0], q.vector!.vector],
+      );
+      expect(found.hits.map((h) => h.id)).toEqual(exact.map((r) => r.id));
+    }
+  });
+
+  it('hybrid with a 1 % filter returns k rows too (the exact fallback fills what the index cannot)', async () => {
+    const found = await search.search(tenants[0]!, query('hybrid', { scope: { namespace: 'ns', filter: { rare: true } } }));
+    expect(found.hits).toHaveLength(10);
+    // Every one of tenant A's 40 rare chunks is a vector candidate: fewer than the 100 asked for, so the exact path ran.
+    expect(found.totalFound).toBeGreaterThanOrEqual(40);
+  });
+});
+
