@@ -29,6 +29,8 @@ export interface FilteredResult {
   /** Matching chunks / chunks of the namespace, averaged over the filters used. */
   selectivity: number;
   errors: number;
+  /** The searches that came back short (goal 4c), at most 10. */
+  short: string[];
 }
 
 export interface TenantsResult {
@@ -149,6 +151,7 @@ async function measure(
   for (const mode of SEARCH_MODES) {
     const result = await measureLatency(queries.latency[mode], opts.warmup, searcher(mode, mode === 'vector' ? vectorHits : undefined));
     latency[mode] = { ...result, empty: empty[mode] };
+    if (result.errors > 0) errors.push(`${mode} latency run: ${result.errors} searches failed`);
     log(`datafactory: ${mode} p50 ${result.ms?.p50.toFixed(1) ?? '-'} ms, p99 ${result.ms?.p99.toFixed(1) ?? '-'} ms (${empty[mode]} empty, ${result.errors} errors)`);
   }
   const throughput: DataFactoryResult['throughput'] = {};
@@ -156,11 +159,12 @@ async function measure(
     const list = queries.throughput[mode];
     if (!list) continue;
     throughput[mode] = await measureThroughput(list, opts.concurrency, searcher(mode));
+    if (throughput[mode].errors > 0) errors.push(`${mode} throughput run: ${throughput[mode].errors} searches failed`);
     log(`datafactory: ${mode} ${throughput[mode].searches_per_s.toFixed(1)} searches/s at ${opts.concurrency} clients`);
   }
 
   const scope: Scope = { tenantId: tenant.tenantId, namespace: NAMESPACE, embeddingVersion };
-  const filtered = await measureFiltered(gateway, tenant, databaseUrl, queries.pool, errors);
+  const filtered = await measureFiltered(gateway, tenant, databaseUrl, queries.pool);
   const recallVsExact = await measureRecallVsExact(databaseUrl, scope, vectorHits, queries.latency.vector.slice(opts.warmup));
   if (recallVsExact.error) errors.push(`recall vs exact: ${recallVsExact.error}`);
   log(`datafactory: recall@10 vs exact ${recallVsExact.recall_at_10?.toFixed(3) ?? '-'}`);
@@ -195,13 +199,14 @@ async function measure(
 }
 
 /** Filtered searches at about 1 % selectivity (one `bucket` of 100): do they still return k rows? */
-async function measureFiltered(gateway: GatewayClient, tenant: Tenant, databaseUrl: string, pool: QueryPool, errors: string[]): Promise<FilteredResult[]> {
+async function measureFiltered(gateway: GatewayClient, tenant: Tenant, databaseUrl: string, pool: QueryPool): Promise<FilteredResult[]> {
   const out: FilteredResult[] = [];
   await withClient(databaseUrl, async (client) => {
     for (const mode of ['vector', 'hybrid'] as const) {
       let returnedK = 0;
       let failed = 0;
       let selectivity = 0;
+      const short: string[] = [];
       const list = pool.take(FILTER_QUERIES);
       for (const [i, query] of list.entries()) {
         const filter = { bucket: (i * 37) % 100 };
@@ -210,9 +215,9 @@ async function measureFiltered(gateway: GatewayClient, tenant: Tenant, databaseU
         const res = await gateway.search(tenant.key, { namespace: NAMESPACE, query, mode, top_k: K, filter });
         if (!res.ok) failed += 1;
         else if (res.body.results.length === Math.min(K, counts.matching)) returnedK += 1;
-        else errors.push(`${mode} filter ${JSON.stringify(filter)}: ${res.body.results.length} rows, ${Math.min(K, counts.matching)} expected`);
+        else if (short.length < 10) short.push(`${JSON.stringify(filter)}: ${res.body.results.length} rows, ${Math.min(K, counts.matching)} expected`);
       }
-      out.push({ mode, queries: list.length, returned_k: returnedK, selectivity: selectivity / list.length, errors: failed });
+      out.push({ mode, queries: list.length, returned_k: returnedK, selectivity: selectivity / list.length, errors: failed, short });
     }
   });
   return out;

@@ -15,7 +15,7 @@ import { Client } from 'pg';
 import type { BenchCorpus } from '../corpus/corpus';
 import { BENCH_DIMENSIONS, BENCH_EMBEDDING_MODEL, EmbeddingServer } from '../embedding-server';
 import { LatencyResult, ThroughputResult, measureLatency, measureThroughput } from '../measure/latency';
-import { QualityBySplit, scoreLabelled } from '../measure/quality';
+import { QualityBySplit, meanRecall, scoreLabelled } from '../measure/quality';
 import { benchRoot } from '../paths';
 import { bytesPer100kRows, withClient } from '../postgres';
 import { runPool } from '../../../lib/api';
@@ -33,6 +33,8 @@ export interface PeerResult {
   index_usable: boolean;
   plan: string;
   latency: LatencyResult;
+  /** similaritySearch's top 10 against a brute-force top 10, over the latency queries. */
+  recall_vs_exact: number | null;
   throughput: ThroughputResult;
   quality: QualityBySplit;
   storage: { rows: number; bytes: number; bytes_per_100k: number | null };
@@ -92,11 +94,25 @@ export async function runPeer(
       return { ...(await explainSearch(c, embeddings, queries.latency[0] ?? 'query')), storage: await bytesPer100kRows(c, TABLE) };
     });
 
+    const hits = new Map<string, string[]>();
     const search = async (query: string): Promise<boolean> => (await store.similaritySearch(query, 10)).length > 0;
-    const latency = await measureLatency(queries.latency, opts.warmup, search);
+    const latency = await measureLatency(queries.latency, opts.warmup, async (query) => {
+      const docs = await store.similaritySearch(query, 10);
+      hits.set(query, docs.map((d) => String(d.id)));
+      return docs.length > 0;
+    });
     log(`peer: similaritySearch p50 ${latency.ms?.p50.toFixed(1) ?? '-'} ms`);
     const throughput = await measureThroughput(queries.throughput, opts.concurrency, search);
     log(`peer: ${throughput.searches_per_s.toFixed(1)} searches/s at ${opts.concurrency} clients`);
+
+    const measured = queries.latency.slice(opts.warmup);
+    const exact = await withClient(databaseUrl, async (c) => {
+      const out: string[][] = [];
+      for (const query of measured) out.push(await exactTopK(c, await embeddings.embedQuery(query), 10));
+      return out;
+    });
+    const recallVsExact = meanRecall(measured.map((q) => hits.get(q) ?? []), exact);
+    log(`peer: recall@10 vs exact ${recallVsExact?.toFixed(3) ?? '-'}`);
 
     const ranked: (string[] | null)[] = new Array<string[] | null>(corpus.labelled.length).fill(null);
     await runPool(corpus.labelled, 4, async (q, i) => {
@@ -116,6 +132,7 @@ export async function runPeer(
       index_usable: indexUsable,
       plan,
       latency,
+      recall_vs_exact: recallVsExact,
       throughput,
       quality: scoreLabelled(corpus.labelled, ranked),
       storage,
@@ -146,6 +163,18 @@ async function explainSearch(c: Client, embeddings: OpenAIEmbeddings, query: str
     return { indexUsed: usesIndex(plan), indexUsable: usesIndex(await explain()), plan };
   } finally {
     await c.query('ROLLBACK');
+  }
+}
+
+/** Brute-force cosine top-k of the peer's table (index scans off). */
+async function exactTopK(c: Client, vector: readonly number[], k: number): Promise<string[]> {
+  await c.query('BEGIN');
+  try {
+    await c.query('SET LOCAL enable_indexscan = off');
+    const result = await c.query<{ id: string }>(`SELECT id::text AS id FROM ${TABLE} ORDER BY embedding <=> $1::vector, id LIMIT $2`, [`[${vector.join(',')}]`, k]);
+    return result.rows.map((r) => r.id);
+  } finally {
+    await c.query('COMMIT');
   }
 }
 

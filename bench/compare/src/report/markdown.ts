@@ -63,7 +63,7 @@ export function renderMarkdown(r: CompareResults): string {
           ['embedding requests during ingest', `${df.ingest.embedding_requests} for ${df.ingest.embedding_texts} texts (${df.ingest.chunks} chunks)`],
           ['jobs', Object.entries(df.ingest.statuses).map(([s, n]) => `${n} ${s}`).join(', ') + `; ${df.ingest.counts.failed} documents failed`],
           ['empty results (latency runs, warm-up included)', (['hybrid', 'vector', 'keyword'] as const).map((m) => `${m} ${df.latency[m].empty}`).join(', ')],
-          ['filtered search, ~1 %', df.filtered.map((x) => `${x.mode}: ${x.returned_k}/${x.queries} returned k (selectivity ${f(x.selectivity * 100, 2)} %)`).join('; ')],
+          ['filtered search, ~1 %', df.filtered.map((x) => `${x.mode}: ${x.returned_k}/${x.queries} returned k (selectivity ${f(x.selectivity * 100, 2)} %)${x.short.length ? `, short: ${x.short.join(', ')}` : ''}`).join('; ')],
           ['recall@10 vs exact', `${f(df.recall_vs_exact.recall_at_10, 3)} over ${df.recall_vs_exact.queries} vector queries`],
           ['re-ingest (unchanged)', `${f(df.reingest.docs_per_s, 0)} docs/s, ${df.reingest.embedding_requests} embedding requests, ${df.reingest.counts.unchanged}/${df.reingest.documents} unchanged`],
           [
@@ -129,6 +129,7 @@ function sideBySide(peer: PeerResult | null, df: DataFactoryResult | null): stri
       df ? `hybrid ${f(df.throughput.hybrid?.searches_per_s)}, vector ${f(df.throughput.vector?.searches_per_s)}` : '–',
       ratio(df?.throughput.hybrid?.searches_per_s, peer?.throughput.searches_per_s),
     ],
+    ['recall@10 vs exact (vector)', peer ? f(peer.recall_vs_exact, 3) : '–', df ? f(df.recall_vs_exact.recall_at_10, 3) : '–', '–'],
     ['Postgres bytes per 100k chunks', peer ? mb(peer.storage.bytes_per_100k) : '–', df ? mb(df.storage?.bytes_per_100k) : '–', ratio(df?.storage?.bytes_per_100k, peer?.storage.bytes_per_100k)],
   ];
 }
