@@ -3,7 +3,7 @@ import cl100k_base from 'js-tiktoken/ranks/cl100k_base';
 import { cl100kTokenizer } from './tokenizer';
 
 let reference: Tiktoken | undefined;
-/** js-tiktoken without the long-run guard, as the reference for exact counts. */
+/** js-tiktoken (OpenAI's BPE ported as is) without the long-run guard, as the reference for exact ids. */
 function rawEncode(text: string): number[] {
   reference ??= new Tiktoken(cl100k_base);
   return reference.encode(text, [], []);
@@ -54,5 +54,15 @@ describe('cl100kTokenizer', () => {
     expect(tok.encode(word)).toEqual(rawEncode(word));
     const prose = 'Retrieval-augmented generation (RAG) pairs a retriever with a generator. '.repeat(50);
     expect(tok.encode(prose)).toEqual(rawEncode(prose));
+  });
+
+  it('gives the same ids as the reference on mixed scripts, code, numbers and markup', () => {
+    const text = [
+      '# Überschrift — 日本語のテキスト, 中文文本, Ελληνικά, русский текст 😀👍🏽',
+      "```ts\nconst x: Map<string, number[]> = new Map(); // it's 2026-12-05T09:15:00Z\n```",
+      'Prices: $1,234.56 / €99 — 3.14159e-10; IPv6 ::1; emails a.b@example.org',
+      '<div class="x">&nbsp;</div>\r\n\ttabs\u00a0nbsp  double  spaces\n\n\n',
+    ].join('\n').repeat(20);
+    expect(tok.encode(text)).toEqual(rawEncode(text));
   });
 });
