@@ -75,6 +75,7 @@ export const embeddingConfig = z.object({
     EMBEDDING_API_KEY: z.string().min(1).optional(),
     EMBEDDING_AZURE_API_VERSION: z.string().min(1).optional(),
     EMBEDDING_BATCH_SIZE: positiveInt(64, 1, 2048),
+    EMBEDDING_CONCURRENCY: positiveInt(4, 1, 64),
     EMBEDDING_TIMEOUT_MS: positiveInt(30_000, 100, 600_000),
     EMBEDDING_MAX_RETRIES: positiveInt(5, 0, 20),
 });
@@ -139,6 +140,8 @@ export const workerConfig = z.object({
   /** How long a worker's lock on a job lasts without renewal; a stopped worker loses the job after this. */
   WORKER_LOCK_MS: positiveInt(30_000, 1_000, 600_000),
   WORKER_STALLED_INTERVAL_MS: positiveInt(30_000, 1_000, 600_000),
+  /** Documents a batch job writes per transaction (they share one embedding pass and one commit). */
+  WORKER_WRITE_GROUP_DOCS: positiveInt(32, 1, 500),
 });
 
 export const governanceKeyConfig = z.object({

@@ -6,6 +6,7 @@ export * from './returning-rows';
 export * from './repositories/tenants.repository';
 export * from './repositories/api-keys.repository';
 export * from './repositories/documents.repository';
+export * from './repositories/document-writer';
 export * from './repositories/search.repository';
 export * from './repositories/vector-index.repository';
 export * from './repositories/index-stats.repository';

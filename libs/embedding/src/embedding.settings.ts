@@ -20,6 +20,8 @@ export interface EmbeddingSettings {
   apiKey?: string;
   /** Texts per request; default 64. */
   batchSize?: number;
+  /** openai: requests of one embed() call in flight at once; default 4. */
+  concurrency?: number;
   /** Retries after the first attempt; default 5. */
   maxRetries?: number;
   /** Per HTTP request (not per embed() call); default 30000. */
@@ -35,5 +37,6 @@ export const DEFAULT_HASH_DIMENSIONS = 384;
 export const MIN_HASH_DIMENSIONS = 8;
 export const MAX_HASH_DIMENSIONS = 4096;
 export const DEFAULT_BATCH_SIZE = 64;
+export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_MAX_RETRIES = 5;
 export const DEFAULT_TIMEOUT_MS = 30_000;

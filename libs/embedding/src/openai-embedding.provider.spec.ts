@@ -55,7 +55,7 @@ describe('OpenAiEmbeddingProvider', () => {
 
   it('batches sequentially, preserves order despite shuffled indexes, and sends model, dimensions and key', async () => {
     const srv = await start({ shuffle: true, apiKey: 'sk-test-123' });
-    const provider = create(srv, { apiKey: 'sk-test-123', dimensions: 16 });
+    const provider = create(srv, { apiKey: 'sk-test-123', dimensions: 16, concurrency: 1 });
     const texts = Array.from({ length: 150 }, (_, i) => `document ${i} about topic ${i % 7}`);
 
     const vectors = await provider.embed(texts);
@@ -184,6 +184,33 @@ describe('OpenAiEmbeddingProvider', () => {
     expect(srv.requests).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
     expect(outcomes()).toEqual(['retry', 'retry', 'failure']);
+  });
+
+  it('sends up to `concurrency` requests at once and still returns the vectors in input order', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const srv = await start({
+      shuffle: true,
+      handler: async (_req, _call, reply) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        inFlight--;
+        return reply();
+      },
+    });
+    const texts = Array.from({ length: 10 * 8 }, (_, i) => `text ${i}`);
+    const vectors = await create(srv, { dimensions: 16, batchSize: 8, concurrency: 3 }).embed(texts);
+    expect(srv.requests).toHaveLength(10);
+    expect(most).toBe(3);
+    expect(vectors).toEqual(await new HashEmbeddingProvider(16).embed(texts));
+  });
+
+  it('stops the other requests when one fails for good, and throws that failure', async () => {
+    const srv = await start({ handler: (req) => ((req.body as { input: string[] }).input[0] === 'b2' ? { status: 400, json: { error: { message: 'bad input' } } } : undefined) });
+    const texts = Array.from({ length: 40 }, (_, i) => `b${Math.floor(i / 4)}`);
+    const err = await rejection(create(srv, { dimensions: 16, batchSize: 4, concurrency: 2 }).embed(texts));
+    expect(err.status).toBe(400);
+    expect(srv.requests.length).toBeLessThan(10);
   });
 
   it('gives up on persistent 5xx with embedding_provider_error', async () => {

@@ -3,6 +3,7 @@ import { type EmbedOptions, type EmbeddingProvider, embeddingVersion } from './e
 import { EmbeddingError } from './embedding.errors';
 import {
   DEFAULT_BATCH_SIZE,
+  DEFAULT_CONCURRENCY,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   type EmbeddingCallInfo,
@@ -69,6 +70,7 @@ export class OpenAiEmbeddingProvider implements EmbeddingProvider {
   private readonly headers: Record<string, string>;
   private readonly secrets: string[];
   private readonly batchSize: number;
+  private readonly concurrency: number;
   private readonly maxRetries: number;
   private readonly timeoutMs: number;
   private readonly onCall: EmbeddingSettings['onCall'];
@@ -98,6 +100,7 @@ export class OpenAiEmbeddingProvider implements EmbeddingProvider {
         ? undefined
         : requireInt(settings.dimensions, 0, 1, 'dimensions', 'EMBEDDING_DIMENSIONS');
     this.batchSize = requireInt(settings.batchSize, DEFAULT_BATCH_SIZE, 1, 'batchSize', 'EMBEDDING_BATCH_SIZE');
+    this.concurrency = requireInt(settings.concurrency, DEFAULT_CONCURRENCY, 1, 'concurrency', 'EMBEDDING_CONCURRENCY');
     this.maxRetries = requireInt(settings.maxRetries, DEFAULT_MAX_RETRIES, 0, 'maxRetries', 'EMBEDDING_MAX_RETRIES');
     this.timeoutMs = requireInt(settings.timeoutMs, DEFAULT_TIMEOUT_MS, 1, 'timeoutMs', 'EMBEDDING_TIMEOUT_MS');
 
@@ -132,15 +135,34 @@ export class OpenAiEmbeddingProvider implements EmbeddingProvider {
     return embeddingVersion(this.provider, this.model, this.dimensions);
   }
 
+  /**
+   * Splits the texts into requests of `batchSize` and sends up to `concurrency` of them at once; the vectors come
+   * back in input order. The first request that fails for good aborts the rest and is thrown.
+   */
   async embed(texts: readonly string[], opts: EmbedOptions = {}): Promise<number[][]> {
-    const { signal } = opts;
-    signal?.throwIfAborted();
-    const out: number[][] = [];
-    for (let start = 0; start < texts.length; start += this.batchSize) {
-      const vectors = await this.embedBatch(texts.slice(start, start + this.batchSize), signal);
-      for (const v of vectors) out.push(v);
-    }
-    return out;
+    opts.signal?.throwIfAborted();
+    const batches: Array<readonly string[]> = [];
+    for (let start = 0; start < texts.length; start += this.batchSize) batches.push(texts.slice(start, start + this.batchSize));
+    if (batches.length <= 1) return batches.length === 0 ? [] : this.embedBatch(batches[0] as readonly string[], opts.signal);
+    const stop = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+    const results: number[][][] = new Array(batches.length);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      for (let i = next++; i < batches.length; i = next++) results[i] = await this.embedBatch(batches[i] as readonly string[], signal);
+    };
+    const lanes = Array.from({ length: Math.min(this.concurrency, batches.length) }, () =>
+      lane().catch((error: unknown) => {
+        stop.abort(error);
+        throw error;
+      }),
+    );
+    const settled = await Promise.allSettled(lanes);
+    // The caller's own cancellation wins; otherwise the first failure, not an abort it caused in the other lanes.
+    opts.signal?.throwIfAborted();
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw stop.signal.aborted ? stop.signal.reason : failed.reason;
+    return results.flat();
   }
 
   private async embedBatch(batch: readonly string[], signal: AbortSignal | undefined): Promise<number[][]> {

@@ -25,6 +25,7 @@ export function embeddingProvider(config: z.output<typeof embeddingConfig>): Pro
         ...(config.EMBEDDING_API_KEY ? { apiKey: config.EMBEDDING_API_KEY } : {}),
         ...(config.EMBEDDING_AZURE_API_VERSION ? { azureApiVersion: config.EMBEDDING_AZURE_API_VERSION } : {}),
         batchSize: config.EMBEDDING_BATCH_SIZE,
+        concurrency: config.EMBEDDING_CONCURRENCY,
         maxRetries: config.EMBEDDING_MAX_RETRIES,
         timeoutMs: config.EMBEDDING_TIMEOUT_MS,
       }),

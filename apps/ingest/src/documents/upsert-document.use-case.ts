@@ -1,6 +1,16 @@
 import { Chunk, chunkText, sha256Hex } from '@datafactory/chunking';
 import { AppError, DEFAULT_NAMESPACE, ErrorCode, TenantId, UpsertDocumentRequest, UpsertDocumentResponse } from '@datafactory/contracts';
-import { DocumentsRepository, NamespaceSettingsRepository, WriteHook, toVectorLiteral } from '@datafactory/db';
+import {
+  DocumentWrite,
+  DocumentsRepository,
+  EmbeddingCacheMissError,
+  NamespaceSettingsRepository,
+  PiiPolicy,
+  SqlRunner,
+  WriteHook,
+  WriteResult,
+  toVectorLiteral,
+} from '@datafactory/db';
 import { PiiCounts as DetectedPii, redactPii } from '@datafactory/pii';
 import { EmbeddingError, EmbeddingProvider } from '@datafactory/embedding';
 import { EMBEDDING_PROVIDER, canonicalJson, subjectHash } from '@datafactory/service-kit';
@@ -8,9 +18,51 @@ import { Metrics } from '@datafactory/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 
+/** What became of one document of a group: its response, or the error that refused it alone. */
+export type UpsertResult = { response: UpsertDocumentResponse } | { error: AppError };
+
 /**
- * validate (done by the pipe) → hash → chunk → embed what the cache lacks → write in one transaction.
- * The same text again is answered from the stored hashes without chunking, embedding or writing.
+ * Runs once per group, inside the write's transaction (or alone when nothing needs writing), with one result per
+ * input; a document left unprocessed (the provider failed at or before it, so the group stops there) has none.
+ */
+export type GroupSettleHook = (tx: SqlRunner, results: Array<UpsertResult | undefined>) => Promise<void>;
+
+export interface GroupOptions {
+  /** Rewrite chunks even for unchanged content (index rebuild). */
+  force?: boolean;
+  /** When the group was accepted: an erasure requested since then refuses the documents it covers. */
+  acceptedAt: Date;
+  settle?: GroupSettleHook;
+}
+
+/** A document after the PII policy and hashing, before chunking. */
+interface Prepared {
+  req: UpsertDocumentRequest;
+  write: Omit<DocumentWrite, 'chunks' | 'newEmbeddings' | 'tokenCount'>;
+  piiCounts: DetectedPii;
+}
+
+interface Embedded {
+  /** pgvector literals by chunk hash. */
+  vectors: Map<string, string>;
+  /** Documents (by input index) the provider refused. */
+  rejected: Map<number, AppError>;
+  /** The provider failed (not a refusal) from this position of `pending` on: write what comes before it, then throw. */
+  blocked?: { at: number; error: AppError };
+}
+
+/** A document that needs writing, chunked. */
+interface Pending {
+  index: number;
+  prepared: Prepared;
+  chunks: Chunk[];
+}
+
+/**
+ * validate (done by the pipe) → PII policy → hash → chunk → embed what the cache lacks → write. A group of
+ * documents (a page of a batch job) shares one state lookup, one embedding pass (batched across documents)
+ * and one write transaction; each document still succeeds or fails alone. The same text again is answered
+ * from the stored hashes without chunking, embedding or writing.
  */
 @Injectable()
 export class UpsertDocumentUseCase {
@@ -23,80 +75,142 @@ export class UpsertDocumentUseCase {
   ) {}
 
   /**
-   * `force` rewrites chunks even for unchanged content (index rebuild); `hook` runs inside the write's
-   * transaction, or alone when nothing needs writing, exactly once per successful call; `acceptedAt` (default
-   * now) is when the write was accepted: an erasure requested since then refuses it.
+   * One document. `hook` runs inside the write's transaction, or alone when nothing needs writing, exactly once
+   * per successful call; `acceptedAt` (default now) is when the write was accepted.
    */
   async execute(
     tenantId: TenantId,
     req: UpsertDocumentRequest,
     opts: { force?: boolean; hook?: WriteHook; acceptedAt?: Date } = {},
   ): Promise<UpsertDocumentResponse> {
-    const acceptedAt = opts.acceptedAt ?? new Date();
-    const namespace = req.namespace ?? DEFAULT_NAMESPACE;
-    // PII policy first: nothing below (hashes, chunks, the embedding provider, storage) sees what it removes.
-    const { text, title, piiCounts } = await this.applyPiiPolicy(tenantId, namespace, req.text, req.title ?? null);
-    // The hash is of the text as stored (after redaction), so the same input is still "unchanged".
-    const docHash = sha256Hex(text);
-    const metadata = req.metadata ?? {};
-    const subjectIds = [...new Set(req.subject_ids ?? [])].sort();
-    const metaHash = sha256Hex(canonicalJson({ title, metadata, subjectIds }));
-    const version = this.embedder.version;
-    const respond = (status: UpsertDocumentResponse['status'], chunks: number): UpsertDocumentResponse => {
-      this.metrics.ingestDocuments.inc({ status });
-      if (status !== 'unchanged') {
-        this.metrics.ingestChunks.inc(chunks);
-        this.metrics.ingestBytes.inc(Buffer.byteLength(text));
-      }
-      return {
-      doc_id: req.doc_id,
-      namespace,
-      status,
-      doc_hash: docHash,
-      chunks,
-      embedding_version: version,
-      pii_counts: piiCounts,
-      };
+    const settle: GroupSettleHook = async (tx, [only]) => {
+      if (only && 'response' in only) await opts.hook?.(tx, only.response.status);
     };
+    const [result] = await this.executeGroup(tenantId, req.namespace ?? DEFAULT_NAMESPACE, [req], {
+      acceptedAt: opts.acceptedAt ?? new Date(),
+      settle,
+      ...(opts.force ? { force: true } : {}),
+    });
+    if (!result) throw new Error('upsert group returned no result');
+    if ('error' in result) throw result.error;
+    return result.response;
+  }
 
-    const state = await this.documents.findState(tenantId, namespace, req.doc_id);
-    if (!opts.force && state?.status === 'active' && state.docHash === docHash && state.embeddingVersion === version && state.metaHash === metaHash) {
-      await opts.hook?.(this.documents.connection(), 'unchanged');
-      return respond('unchanged', state.chunkCount);
+  /**
+   * Documents of one namespace, each doc_id at most once. Returns one result per input, in order; a document that
+   * is invalid for the namespace, rejected by the embedding provider or erased fails alone. Anything else (the
+   * provider or the database unavailable) throws, and nothing of the group is written.
+   */
+  async executeGroup(tenantId: TenantId, namespace: string, reqs: UpsertDocumentRequest[], opts: GroupOptions): Promise<UpsertResult[]> {
+    const results: Array<UpsertResult | undefined> = new Array(reqs.length);
+    const policy = await this.settings.piiPolicy(tenantId, namespace);
+    const prepared = reqs.map((req, index) => {
+      try {
+        return { index, prepared: this.prepare(req, namespace, policy, opts.acceptedAt) };
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        results[index] = { error };
+        return undefined;
+      }
+    });
+    const states = await this.documents.findStates(tenantId, namespace, reqs.map((r) => r.doc_id));
+    const pending: Pending[] = [];
+    for (const item of prepared) {
+      if (!item) continue;
+      const { write } = item.prepared;
+      const state = states.get(write.docId);
+      if (!opts.force && state?.status === 'active' && state.docHash === write.docHash && state.embeddingVersion === write.embeddingVersion && state.metaHash === write.metaHash) {
+        results[item.index] = { response: this.respond(item.prepared, 'unchanged', state.chunkCount) };
+        continue;
+      }
+      const chunks = chunkText(write.text, { maxTokens: this.config.CHUNK_MAX_TOKENS, overlapTokens: this.config.CHUNK_OVERLAP_TOKENS });
+      pending.push({ index: item.index, prepared: item.prepared, chunks });
     }
+    if (pending.length === 0) {
+      await opts.settle?.(this.documents.connection(), results);
+      return results as UpsertResult[];
+    }
+    return this.writePending(tenantId, pending, results, opts);
+  }
 
-    const chunks = chunkText(text, { maxTokens: this.config.CHUNK_MAX_TOKENS, overlapTokens: this.config.CHUNK_OVERLAP_TOKENS });
+  /** Writes what needs writing; throws (after committing the documents before it) when the provider failed part-way. */
+  private async writePending(tenantId: TenantId, pending: Pending[], results: Array<UpsertResult | undefined>, opts: GroupOptions): Promise<UpsertResult[]> {
     // One retry covers the rare case of a cache entry removed between lookup and write.
     for (let attempt = 1; ; attempt++) {
-      const newEmbeddings = await this.embedMissing(chunks);
+      const embedded = await this.embedMissing(pending);
+      const reached = embedded.blocked ? pending.slice(0, embedded.blocked.at) : pending;
+      const writable = reached.filter((p) => !embedded.rejected.has(p.index));
+      for (const [index, error] of embedded.rejected) results[index] = { error };
+      const writes: DocumentWrite[] = writable.map((p) => ({
+        ...p.prepared.write,
+        tokenCount: p.chunks.reduce((sum, c) => sum + c.tokenCount, 0),
+        chunks: p.chunks.map((c) => ({ ordinal: c.ordinal, text: c.text, hash: c.hash, tokenCount: c.tokenCount })),
+        newEmbeddings: p.chunks.flatMap((c) => {
+          const vector = embedded.vectors.get(c.hash);
+          return vector ? [{ hash: c.hash, vector }] : [];
+        }),
+        ...(opts.force ? { force: true } : {}),
+      }));
       try {
-        const outcome = await this.documents.write(tenantId, {
-          namespace,
-          docId: req.doc_id,
-          title,
-          text,
-          metadata,
-          piiCounts,
-          subjectIds,
-          docHash,
-          metaHash,
-          embeddingVersion: version,
-          tokenCount: chunks.reduce((sum, c) => sum + c.tokenCount, 0),
-          chunks: chunks.map((c) => ({ ordinal: c.ordinal, text: c.text, hash: c.hash, tokenCount: c.tokenCount })),
-          newEmbeddings,
-          ...(opts.force ? { force: true } : {}),
-          acceptedAt,
-          subjectHashes: subjectIds.map((id) => subjectHash(this.config.GOVERNANCE_SIGNING_KEY, id)),
-        }, opts.hook);
-        return respond(outcome.status, outcome.chunkCount);
+        await this.documents.writeGroup(tenantId, writes, async (tx, written: WriteResult[]) => {
+          written.forEach((w, k) => {
+            const p = writable[k] as Pending;
+            results[p.index] = 'erased' in w ? { error: w.erased } : { response: this.respond(p.prepared, w.status, w.chunkCount) };
+          });
+          await opts.settle?.(tx, results);
+        });
+        if (embedded.blocked) throw embedded.blocked.error;
+        return results as UpsertResult[];
       } catch (error) {
-        if (attempt >= 2 || !(error instanceof Error) || !error.message.startsWith('chunk write incomplete')) throw error;
+        if (attempt >= 2 || !(error instanceof EmbeddingCacheMissError)) throw error;
       }
     }
   }
 
-  private async applyPiiPolicy(tenantId: TenantId, namespace: string, text: string, title: string | null): Promise<{ text: string; title: string | null; piiCounts: DetectedPii }> {
-    const policy = await this.settings.piiPolicy(tenantId, namespace);
+  private prepare(req: UpsertDocumentRequest, namespace: string, policy: PiiPolicy, acceptedAt: Date): Prepared {
+    // PII policy first: nothing below (hashes, chunks, the embedding provider, storage) sees what it removes.
+    const { text, title, piiCounts } = this.applyPiiPolicy(policy, namespace, req.text, req.title ?? null);
+    const metadata = req.metadata ?? {};
+    const subjectIds = [...new Set(req.subject_ids ?? [])].sort();
+    return {
+      req,
+      piiCounts,
+      write: {
+        namespace,
+        docId: req.doc_id,
+        title,
+        text,
+        metadata,
+        piiCounts,
+        subjectIds,
+        // The hash is of the text as stored (after redaction), so the same input is still "unchanged".
+        docHash: sha256Hex(text),
+        metaHash: sha256Hex(canonicalJson({ title, metadata, subjectIds })),
+        embeddingVersion: this.embedder.version,
+        acceptedAt,
+        subjectHashes: subjectIds.map((id) => subjectHash(this.config.GOVERNANCE_SIGNING_KEY, id)),
+      },
+    };
+  }
+
+  private respond(p: Prepared, status: UpsertDocumentResponse['status'], chunks: number): UpsertDocumentResponse {
+    this.metrics.ingestDocuments.inc({ status });
+    if (status !== 'unchanged') {
+      this.metrics.ingestChunks.inc(chunks);
+      this.metrics.ingestBytes.inc(Buffer.byteLength(p.write.text));
+    }
+    return {
+      doc_id: p.write.docId,
+      namespace: p.write.namespace,
+      status,
+      doc_hash: p.write.docHash,
+      chunks,
+      embedding_version: p.write.embeddingVersion,
+      pii_counts: p.piiCounts,
+    };
+  }
+
+  private applyPiiPolicy(policy: PiiPolicy, namespace: string, text: string, title: string | null): { text: string; title: string | null; piiCounts: DetectedPii } {
     if (policy === 'off') return { text, title, piiCounts: {} };
     const body = redactPii(text);
     const heading = title === null ? null : redactPii(title);
@@ -111,27 +225,47 @@ export class UpsertDocumentUseCase {
     return { text: body.text, title: heading?.text ?? null, piiCounts };
   }
 
-  /** Embeds, in batches, only the distinct chunk texts that have no embedding for this version yet. */
-  private async embedMissing(chunks: Chunk[]): Promise<Array<{ hash: string; vector: string }>> {
-    const byHash = new Map(chunks.map((c) => [c.hash, c.text]));
+  /**
+   * Embeds, in batches across the group's documents, only the distinct chunk texts that have no embedding for this
+   * version yet. When that fails, the documents are embedded one by one, in order: one the provider refuses (a 4xx)
+   * fails alone; at the first other failure the group stops (`blocked`), so the documents before it can still be written.
+   */
+  private async embedMissing(pending: Pending[]): Promise<Embedded> {
+    const byHash = new Map(pending.flatMap((p) => p.chunks.map((c) => [c.hash, c.text] as const)));
     const cached = await this.documents.existingEmbeddings(this.embedder.version, [...byHash.keys()]);
-    const missing = [...byHash.entries()].filter(([hash]) => !cached.has(hash));
-    if (missing.length === 0) return [];
-    let vectors: number[][];
+    const embedded: Embedded = { vectors: new Map(), rejected: new Map() };
+    const embed = async (texts: Array<readonly [string, string]>): Promise<void> => {
+      if (texts.length === 0) return;
+      const out = await this.embedder.embed(texts.map(([, text]) => text));
+      texts.forEach(([hash], i) => embedded.vectors.set(hash, toVectorLiteral(out[i] as number[])));
+    };
     try {
-      vectors = await this.embedder.embed(missing.map(([, text]) => text));
+      await embed([...byHash.entries()].filter(([hash]) => !cached.has(hash)));
+      return embedded;
     } catch (error) {
-      if (error instanceof EmbeddingError) {
-        // The provider refused this input (e.g. too long for the model): retrying will not help.
-        const rejected = !error.retryable && error.status !== undefined && error.status >= 400 && error.status < 500 && ![401, 403, 404].includes(error.status);
-        throw new AppError(
-          rejected ? ErrorCode.EmbeddingRejected : ErrorCode.EmbeddingFailed,
-          rejected ? `the embedding provider rejected this document: ${error.message}` : `the embedding provider failed: ${error.message}`,
-          { details: { provider_code: error.code, retryable: error.retryable }, cause: error },
-        );
-      }
-      throw error;
+      const mapped = this.embeddingError(error);
+      if (pending.length === 1) throw mapped;
     }
-    return missing.map(([hash], i) => ({ hash, vector: toVectorLiteral(vectors[i] as number[]) }));
+    for (const [at, p] of pending.entries()) {
+      try {
+        await embed([...new Map(p.chunks.filter((c) => !cached.has(c.hash) && !embedded.vectors.has(c.hash)).map((c) => [c.hash, c.text] as const)).entries()]);
+      } catch (error) {
+        const mapped = this.embeddingError(error);
+        if (mapped.code !== ErrorCode.EmbeddingRejected) return { ...embedded, blocked: { at, error: mapped } };
+        embedded.rejected.set(p.index, mapped);
+      }
+    }
+    return embedded;
+  }
+
+  private embeddingError(error: unknown): AppError {
+    if (!(error instanceof EmbeddingError)) throw error;
+    // The provider refused this input (e.g. too long for the model): retrying will not help.
+    const rejected = !error.retryable && error.status !== undefined && error.status >= 400 && error.status < 500 && ![401, 403, 404].includes(error.status);
+    return new AppError(
+      rejected ? ErrorCode.EmbeddingRejected : ErrorCode.EmbeddingFailed,
+      rejected ? `the embedding provider rejected this document: ${error.message}` : `the embedding provider failed: ${error.message}`,
+      { details: { provider_code: error.code, retryable: error.retryable }, cause: error },
+    );
   }
 }

@@ -1,15 +1,18 @@
-import { AppError, DEFAULT_NAMESPACE } from '@datafactory/contracts';
-import { JobsRepository } from '@datafactory/db';
-import { Injectable } from '@nestjs/common';
-import { UpsertDocumentUseCase } from '../documents/upsert-document.use-case';
+import { DEFAULT_NAMESPACE } from '@datafactory/contracts';
+import { ItemSettlement, JobItem, JobsRepository } from '@datafactory/db';
+import { Inject, Injectable } from '@nestjs/common';
+import { UpsertDocumentUseCase, UpsertResult } from '../documents/upsert-document.use-case';
+import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 import { HandlerOutcome, JobContext, JobHandler } from './job-handler';
+import { writeGroups } from './write-groups';
 
-const PAGE = 50;
+const PAGE = 200;
 
 /**
- * Upserts a batch's staged documents in order. Each document is written in the same transaction that
- * marks its item done (fenced by the lease), so a rerun continues exactly where the last attempt
- * stopped and never writes a document twice. A document the ingest path rejects (4xx) fails alone.
+ * Upserts a batch's staged documents in order, a group at a time. A group's documents are written in the same
+ * transaction that marks their items settled (fenced by the lease), so a rerun continues exactly where the last
+ * attempt stopped and never writes a document twice. A document the ingest path refuses alone (invalid for the
+ * namespace, rejected by the provider, erased) fails alone; anything else fails the attempt, and it is retried.
  */
 @Injectable()
 export class BatchUpsertHandler implements JobHandler {
@@ -18,31 +21,41 @@ export class BatchUpsertHandler implements JobHandler {
   constructor(
     private readonly jobs: JobsRepository,
     private readonly upsert: UpsertDocumentUseCase,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
   async run(ctx: JobContext): Promise<HandlerOutcome> {
     const { job } = ctx.lease;
+    const namespace = job.namespace || DEFAULT_NAMESPACE;
     let after = -1;
     for (;;) {
       const items = await this.jobs.pendingItems(job.id, after, PAGE);
       if (items.length === 0) break;
-      for (const item of items) {
+      for (const group of writeGroups(items, this.config.WORKER_WRITE_GROUP_DOCS)) {
         if (ctx.shouldYield()) return { kind: 'yielded' };
-        try {
-          await this.upsert.execute(
-            job.tenantId,
-            { ...item.body, namespace: job.namespace || DEFAULT_NAMESPACE, doc_id: item.docId },
-            { hook: (tx, status) => this.jobs.settleItem(tx, ctx.lease, item.ordinal, { outcome: status }), acceptedAt: job.createdAt },
-          );
-        } catch (error) {
-          if (!(error instanceof AppError) || error.status >= 500) throw error;
-          await this.jobs.settleItem(this.jobs.connection(), ctx.lease, item.ordinal, { error: { code: error.code, message: error.message } });
-        }
-        after = item.ordinal;
+        await this.upsert.executeGroup(
+          job.tenantId,
+          namespace,
+          group.map((item) => ({ ...item.body, namespace, doc_id: item.docId })),
+          {
+            acceptedAt: job.createdAt,
+            // Items without a result stay pending: the provider failed at or before them, and the attempt will throw.
+            settle: (tx, results) =>
+              this.jobs.settleItems(tx, ctx.lease, group.flatMap((item, k) => {
+                const result = results[k];
+                return result ? [{ ordinal: item.ordinal, ...settlement(result) }] : [];
+              })),
+          },
+        );
+        after = (group[group.length - 1] as JobItem).ordinal;
         if (await ctx.progress({})) return { kind: 'cancelled', result: await this.jobs.itemSummary(job.id) };
       }
     }
     await ctx.progress({}, true);
     return { kind: 'completed', result: await this.jobs.itemSummary(job.id) };
   }
+}
+
+function settlement(result: UpsertResult): ItemSettlement {
+  return 'error' in result ? { error: { code: result.error.code, message: result.error.message } } : { outcome: result.response.status };
 }

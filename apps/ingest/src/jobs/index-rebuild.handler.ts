@@ -1,10 +1,11 @@
-import { AppError, JobCounts, JobFailure } from '@datafactory/contracts';
-import { DocumentsRepository, JobsRepository } from '@datafactory/db';
-import { Injectable } from '@nestjs/common';
+import { JobCounts, JobFailure } from '@datafactory/contracts';
+import { DocumentForRebuild, DocumentsRepository, JobsRepository } from '@datafactory/db';
+import { Inject, Injectable } from '@nestjs/common';
 import { UpsertDocumentUseCase } from '../documents/upsert-document.use-case';
+import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 import { HandlerOutcome, JobContext, JobHandler } from './job-handler';
 
-const PAGE = 20;
+const PAGE = 100;
 
 interface Checkpoint {
   after: string | null;
@@ -15,8 +16,8 @@ interface Checkpoint {
 
 /**
  * Re-chunks and re-embeds every active document of a namespace with the current configuration, in doc_id
- * order. Progress and a checkpoint are saved at most every 250 ms, so a rerun resumes close to where the
- * last attempt stopped (redoing a few documents is harmless: the write is idempotent). Writes are fenced.
+ * order, a write group at a time. Progress and a checkpoint are saved at most every 250 ms, so a rerun resumes close to where the
+ * last attempt stopped (redoing a group or a few is harmless: the write is idempotent). Writes are fenced.
  */
 @Injectable()
 export class IndexRebuildHandler implements JobHandler {
@@ -26,6 +27,7 @@ export class IndexRebuildHandler implements JobHandler {
     private readonly jobs: JobsRepository,
     private readonly documents: DocumentsRepository,
     private readonly upsert: UpsertDocumentUseCase,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
   async run(ctx: JobContext): Promise<HandlerOutcome> {
@@ -38,23 +40,33 @@ export class IndexRebuildHandler implements JobHandler {
     for (;;) {
       const docs = await this.documents.listForRebuild(job.tenantId, job.namespace, cp.after, PAGE);
       if (docs.length === 0) break;
-      for (const doc of docs) {
+      for (let start = 0; start < docs.length; start += this.config.WORKER_WRITE_GROUP_DOCS) {
         if (ctx.shouldYield()) return { kind: 'yielded' };
-        try {
-          const res = await this.upsert.execute(
-            job.tenantId,
-            { namespace: job.namespace, doc_id: doc.docId, text: doc.text, ...(doc.title === null ? {} : { title: doc.title }), metadata: doc.metadata as never, subject_ids: doc.subjectIds },
-            { force: true, hook: (tx) => this.jobs.assertLease(tx, ctx.lease), acceptedAt: job.createdAt },
-          );
-          cp.counts[res.status]++;
-        } catch (error) {
-          // A document the ingest path rejects (e.g. the provider refuses it) fails alone; it keeps its old chunks.
-          if (!(error instanceof AppError) || error.status >= 500) throw error;
-          cp.counts.failed++;
-          cp.failures.push({ doc_id: doc.docId, code: error.code, message: error.message });
-        }
-        cp.processed++;
-        cp.after = doc.docId;
+        const group = docs.slice(start, start + this.config.WORKER_WRITE_GROUP_DOCS);
+        const results = await this.upsert.executeGroup(
+          job.tenantId,
+          job.namespace,
+          group.map((doc) => ({
+            namespace: job.namespace,
+            doc_id: doc.docId,
+            text: doc.text,
+            ...(doc.title === null ? {} : { title: doc.title }),
+            metadata: doc.metadata as never,
+            subject_ids: doc.subjectIds,
+          })),
+          { force: true, settle: (tx) => this.jobs.assertLease(tx, ctx.lease), acceptedAt: job.createdAt },
+        );
+        results.forEach((res, k) => {
+          // A document the ingest path refuses alone (e.g. the provider rejects it) fails alone; it keeps its old chunks.
+          if ('error' in res) {
+            cp.counts.failed++;
+            cp.failures.push({ doc_id: (group[k] as DocumentForRebuild).docId, code: res.error.code, message: res.error.message });
+          } else {
+            cp.counts[res.response.status]++;
+          }
+        });
+        cp.processed += group.length;
+        cp.after = (group[group.length - 1] as DocumentForRebuild).docId;
         if (await ctx.progress({ processed: cp.processed, counts: cp.counts, checkpoint: { ...cp } })) {
           return { kind: 'cancelled', result: { counts: cp.counts, failures: cp.failures } };
         }

@@ -4,7 +4,8 @@ import { asTenantId, TenantId } from '@datafactory/contracts';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../data-source';
 import { toVectorLiteral } from '../vector-sql';
-import { DocumentsRepository, DocumentWrite } from './documents.repository';
+import { DocumentWrite } from './document-writer';
+import { DocumentsRepository } from './documents.repository';
 import { TenantsRepository } from './tenants.repository';
 
 /** This file's own embedding version, so its cache entries never meet another file's. */
@@ -291,5 +292,75 @@ describe('DocumentsRepository (Postgres)', () => {
     const last = variants[outcomes.findIndex((o) => o.version === 9)]!;
     await expect(docs.findState(tenantA, ns, 'doc')).resolves.toMatchObject({ docHash: last.docHash, chunkCount: last.chunks.length, version: 9 });
     expect((await chunkRows(tenantA, ns, 'doc')).map((c) => c.text)).toEqual(last.chunks.map((c) => c.text));
+  });
+
+  describe('writeGroup', () => {
+    it('writes a group in one transaction, each document as if alone: created, replaced, metadata-only, unchanged, revived, erased', async () => {
+      const ns = `group-${randomUUID()}`;
+      const accepted = new Date(Date.now() - 60_000);
+      await docs.write(tenantA, documentWrite('replaced', ['old text of replaced'], { namespace: ns }));
+      await docs.write(tenantA, documentWrite('meta', ['meta text'], { namespace: ns, metadata: { v: 1 } }));
+      await docs.write(tenantA, documentWrite('same', ['same text'], { namespace: ns }));
+      await docs.write(tenantA, documentWrite('revived', ['revived text'], { namespace: ns }));
+      await docs.softDelete(tenantA, ns, 'revived');
+      const [erasure] = (await ds.query(
+        `INSERT INTO erasure_requests (tenant_id, scope, namespace, doc_id, dry_run, requested_by) VALUES ($1, 'document', $2, 'erased', false, 'test') RETURNING id`,
+        [tenantA, ns],
+      )) as Array<{ id: string }>;
+      await ds.query(`INSERT INTO erasure_tombstones (tenant_id, erasure_id, namespace, doc_id) VALUES ($1, $2, $3, 'erased')`, [tenantA, erasure?.id, ns]);
+
+      const group = [
+        documentWrite('new', ['brand new one', 'brand new two'], { namespace: ns }),
+        documentWrite('replaced', ['new text of replaced', 'and a second chunk'], { namespace: ns }),
+        documentWrite('meta', ['meta text'], { namespace: ns, metadata: { v: 2 }, embed: 'none' }),
+        documentWrite('same', ['same text'], { namespace: ns, embed: 'none' }),
+        documentWrite('revived', ['revived text'], { namespace: ns, embed: 'none' }),
+        documentWrite('erased', ['erased text'], { namespace: ns }),
+      ].map((w) => ({ ...w, acceptedAt: accepted }));
+      const seen: unknown[] = [];
+      const results = await docs.writeGroup(tenantA, group, async (_tx, r) => {
+        seen.push(...r);
+      });
+
+      expect(results.slice(0, 5)).toEqual([
+        { status: 'created', chunkCount: 2, version: 1 },
+        { status: 'updated', chunkCount: 2, version: 2 },
+        { status: 'updated', chunkCount: 1, version: 2 },
+        { status: 'unchanged', chunkCount: 1, version: 1 },
+        { status: 'created', chunkCount: 1, version: 3 },
+      ]);
+      expect(results[5]).toMatchObject({ erased: { code: 'document_erased' } });
+      expect(seen).toEqual(results);
+      expect((await chunkRows(tenantA, ns, 'new')).map((c) => c.text)).toEqual(['brand new one', 'brand new two']);
+      expect((await chunkRows(tenantA, ns, 'replaced')).map((c) => c.text)).toEqual(['new text of replaced', 'and a second chunk']);
+      expect((await chunkRows(tenantA, ns, 'meta')).map((c) => c.metadata)).toEqual([{ v: 2 }]);
+      expect((await chunkRows(tenantA, ns, 'revived')).map((c) => c.deleted_at)).toEqual([null]);
+      await expect(docs.findState(tenantA, ns, 'erased')).resolves.toBeNull();
+    });
+
+    it('stores nothing of the group when the hook fails (the items it settles and the documents commit together)', async () => {
+      const ns = `group-${randomUUID()}`;
+      const group = [documentWrite('a', ['group a text'], { namespace: ns }), documentWrite('b', ['group b text'], { namespace: ns })];
+      await expect(docs.writeGroup(tenantA, group, async () => Promise.reject(new Error('lease lost')))).rejects.toThrow('lease lost');
+      await expect(docs.findStates(tenantA, ns, ['a', 'b'])).resolves.toEqual(new Map());
+    });
+
+    it('refuses a group that holds a document twice', async () => {
+      const w = documentWrite('twice', ['twice'], { namespace: `group-${randomUUID()}` });
+      await expect(docs.writeGroup(tenantA, [w, w])).rejects.toThrow('at most once');
+    });
+
+    it('lets concurrent groups over the same documents serialise without deadlock or duplicates', async () => {
+      const ns = `group-${randomUUID()}`;
+      const ids = Array.from({ length: 12 }, (_, i) => `doc-${i}`);
+      const forward = ids.map((id) => documentWrite(id, [`${id} text`], { namespace: ns }));
+      const backward = [...forward].reverse();
+      const outcomes = await Promise.all([docs.writeGroup(tenantA, forward), docs.writeGroup(tenantA, backward)]);
+      const statuses = outcomes.flat().map((r) => ('status' in r ? r.status : 'erased'));
+      expect(statuses.filter((s) => s === 'created')).toHaveLength(12);
+      expect(statuses.filter((s) => s === 'unchanged')).toHaveLength(12);
+      const [count] = (await ds.query(`SELECT count(*)::int AS n FROM chunks WHERE tenant_id = $1 AND namespace = $2`, [tenantA, ns])) as Array<{ n: number }>;
+      expect(count?.n).toBe(12);
+    });
   });
 });

@@ -81,6 +81,9 @@ export interface JobItem {
   body: Omit<BatchDocument, 'doc_id'>;
 }
 
+/** How a staged item ended: the document's write outcome, or the error that failed it alone. */
+export type ItemSettlement = { outcome: string } | { error: { code: string; message: string } };
+
 export interface Lease {
   token: string;
   attempt: number;
@@ -427,19 +430,31 @@ export class JobsRepository {
    * Marks an item done or failed, fenced by the lease. Called inside the document write's transaction, so a
    * document is stored if and only if its item is marked: a rerun skips it, a late worker rolls back.
    */
-  async settleItem(q: Queryable, lease: Lease, ordinal: number, settled: { outcome: string } | { error: { code: string; message: string } }): Promise<void> {
-    const rows = (await q.query(
+  async settleItem(q: Queryable, lease: Lease, ordinal: number, settled: ItemSettlement): Promise<void> {
+    await this.settleItems(q, lease, [{ ordinal, ...settled }]);
+  }
+
+  /** Marks several items in one statement, with the same fencing as settleItem. */
+  async settleItems(q: Queryable, lease: Lease, items: Array<{ ordinal: number } & ItemSettlement>): Promise<void> {
+    if (items.length === 0) return;
+    const rows = items.map((item) => ({
+      ordinal: item.ordinal,
+      status: 'outcome' in item ? 'done' : 'failed',
+      outcome: 'outcome' in item ? item.outcome : null,
+      error: 'error' in item ? item.error : null,
+    }));
+    const settled = (await q.query(
       `WITH s AS (
-         UPDATE job_items SET status = $4, outcome = $5, error = $6::jsonb
-          WHERE job_id = $1 AND ordinal = $2 AND status = 'pending'
-            AND EXISTS (SELECT 1 FROM jobs WHERE id = $1 AND lease_token = $3 AND status = 'running')
+         UPDATE job_items i SET status = v.status, outcome = v.outcome, error = v.error
+           FROM jsonb_to_recordset($3::jsonb) AS v(ordinal int, status text, outcome text, error jsonb)
+          WHERE i.job_id = $1 AND i.ordinal = v.ordinal AND i.status = 'pending'
+            AND EXISTS (SELECT 1 FROM jobs WHERE id = $1 AND lease_token = $2 AND status = 'running')
          RETURNING 1)
        SELECT count(*)::int AS n FROM s`,
-      [lease.job.id, ordinal, lease.token, 'outcome' in settled ? 'done' : 'failed', 'outcome' in settled ? settled.outcome : null,
-        'error' in settled ? JSON.stringify(settled.error) : null],
+      [lease.job.id, lease.token, JSON.stringify(rows)],
     )) as Array<{ n: number }>;
-    if (rows[0]?.n === 1) return;
-    // Not settled by us: either the lease is gone, or an erasure settled the item (failed, content removed) first.
+    if (settled[0]?.n === items.length) return;
+    // Not all settled by us: either the lease is gone, or an erasure settled an item (failed, content removed) first.
     await this.assertLease(q, lease);
   }
 
