@@ -51,6 +51,13 @@ interface Embedded {
   blocked?: { at: number; error: AppError };
 }
 
+/** A group ready to be written (see planGroup). */
+export interface GroupPlan {
+  results: Array<UpsertResult | undefined>;
+  pending: Pending[];
+  embedded: Embedded | undefined;
+}
+
 /** A document that needs writing, chunked. */
 interface Pending {
   index: number;
@@ -99,9 +106,18 @@ export class UpsertDocumentUseCase {
   /**
    * Documents of one namespace, each doc_id at most once. Returns one result per input, in order; a document that
    * is invalid for the namespace, rejected by the embedding provider or erased fails alone. Anything else (the
-   * provider or the database unavailable) throws, and nothing of the group is written.
+   * provider or the database unavailable) throws; the documents before the one it failed at are still written.
    */
   async executeGroup(tenantId: TenantId, namespace: string, reqs: UpsertDocumentRequest[], opts: GroupOptions): Promise<UpsertResult[]> {
+    return this.commitGroup(tenantId, await this.planGroup(tenantId, namespace, reqs, opts), opts);
+  }
+
+  /**
+   * The part of a group that needs no write: PII policy, hashes, the unchanged check, chunks and embeddings. A batch
+   * job plans the next group while the current one commits. Planning early is safe: the write compares the stored
+   * state again under its row locks.
+   */
+  async planGroup(tenantId: TenantId, namespace: string, reqs: UpsertDocumentRequest[], opts: Omit<GroupOptions, 'settle'>): Promise<GroupPlan> {
     const results: Array<UpsertResult | undefined> = new Array(reqs.length);
     const policy = await this.settings.piiPolicy(tenantId, namespace);
     const prepared = reqs.map((req, index) => {
@@ -123,21 +139,24 @@ export class UpsertDocumentUseCase {
         results[item.index] = { response: this.respond(item.prepared, 'unchanged', state.chunkCount) };
         continue;
       }
+      // Chunking is CPU work: let requests and other jobs in between documents.
+      await new Promise((resolve) => setImmediate(resolve));
       const chunks = chunkText(write.text, { maxTokens: this.config.CHUNK_MAX_TOKENS, overlapTokens: this.config.CHUNK_OVERLAP_TOKENS });
       pending.push({ index: item.index, prepared: item.prepared, chunks });
     }
+    return { results, pending, embedded: pending.length === 0 ? undefined : await this.embedMissing(pending) };
+  }
+
+  /** Writes a planned group; throws (after committing the documents before it) when the provider failed part-way. */
+  async commitGroup(tenantId: TenantId, plan: GroupPlan, opts: Pick<GroupOptions, 'force' | 'settle'>): Promise<UpsertResult[]> {
+    const { results, pending } = plan;
     if (pending.length === 0) {
       await opts.settle?.(this.documents.connection(), results);
       return results as UpsertResult[];
     }
-    return this.writePending(tenantId, pending, results, opts);
-  }
-
-  /** Writes what needs writing; throws (after committing the documents before it) when the provider failed part-way. */
-  private async writePending(tenantId: TenantId, pending: Pending[], results: Array<UpsertResult | undefined>, opts: GroupOptions): Promise<UpsertResult[]> {
     // One retry covers the rare case of a cache entry removed between lookup and write.
     for (let attempt = 1; ; attempt++) {
-      const embedded = await this.embedMissing(pending);
+      const embedded = attempt === 1 && plan.embedded ? plan.embedded : await this.embedMissing(pending);
       const reached = embedded.blocked ? pending.slice(0, embedded.blocked.at) : pending;
       const writable = reached.filter((p) => !embedded.rejected.has(p.index));
       for (const [index, error] of embedded.rejected) results[index] = { error };

@@ -1,7 +1,7 @@
 import { DEFAULT_NAMESPACE } from '@datafactory/contracts';
 import { ItemSettlement, JobItem, JobsRepository } from '@datafactory/db';
 import { Inject, Injectable } from '@nestjs/common';
-import { UpsertDocumentUseCase, UpsertResult } from '../documents/upsert-document.use-case';
+import { GroupPlan, UpsertDocumentUseCase, UpsertResult } from '../documents/upsert-document.use-case';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 import { HandlerOutcome, JobContext, JobHandler } from './job-handler';
 import { writeGroups } from './write-groups';
@@ -27,26 +27,29 @@ export class BatchUpsertHandler implements JobHandler {
   async run(ctx: JobContext): Promise<HandlerOutcome> {
     const { job } = ctx.lease;
     const namespace = job.namespace || DEFAULT_NAMESPACE;
+    const plan = (group: JobItem[]): Promise<GroupPlan> =>
+      quiet(this.upsert.planGroup(job.tenantId, namespace, group.map((item) => ({ ...item.body, namespace, doc_id: item.docId })), { acceptedAt: job.createdAt }));
     let after = -1;
     for (;;) {
       const items = await this.jobs.pendingItems(job.id, after, PAGE);
       if (items.length === 0) break;
-      for (const group of writeGroups(items, this.config.WORKER_WRITE_GROUP_DOCS)) {
+      const groups = writeGroups(items, this.config.WORKER_WRITE_GROUP_DOCS);
+      // The next group is chunked and embedded while the current one commits (CPU here, index work in Postgres),
+      // unless it repeats one of its documents: its unchanged check must then see the current group's write.
+      let next: Promise<GroupPlan> | undefined = plan(groups[0] as JobItem[]);
+      for (const [k, group] of groups.entries()) {
         if (ctx.shouldYield()) return { kind: 'yielded' };
-        await this.upsert.executeGroup(
-          job.tenantId,
-          namespace,
-          group.map((item) => ({ ...item.body, namespace, doc_id: item.docId })),
-          {
-            acceptedAt: job.createdAt,
-            // Items without a result stay pending: the provider failed at or before them, and the attempt will throw.
-            settle: (tx, results) =>
-              this.jobs.settleItems(tx, ctx.lease, group.flatMap((item, k) => {
-                const result = results[k];
-                return result ? [{ ordinal: item.ordinal, ...settlement(result) }] : [];
-              })),
-          },
-        );
+        const current = await (next ?? plan(group));
+        const following = groups[k + 1];
+        next = following && !sharesDocument(group, following) ? plan(following) : undefined;
+        await this.upsert.commitGroup(job.tenantId, current, {
+          // Items without a result stay pending: the provider failed at or before them, and the attempt will throw.
+          settle: (tx, results) =>
+            this.jobs.settleItems(tx, ctx.lease, group.flatMap((item, i) => {
+              const result = results[i];
+              return result ? [{ ordinal: item.ordinal, ...settlement(result) }] : [];
+            })),
+        });
         after = (group[group.length - 1] as JobItem).ordinal;
         if (await ctx.progress({})) return { kind: 'cancelled', result: await this.jobs.itemSummary(job.id) };
       }
@@ -54,6 +57,17 @@ export class BatchUpsertHandler implements JobHandler {
     await ctx.progress({}, true);
     return { kind: 'completed', result: await this.jobs.itemSummary(job.id) };
   }
+}
+
+function sharesDocument(a: JobItem[], b: JobItem[]): boolean {
+  const ids = new Set(a.map((item) => item.docId));
+  return b.some((item) => ids.has(item.docId));
+}
+
+/** A plan made ahead may be abandoned (the attempt stops first): its failure must not become an unhandled rejection. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 function settlement(result: UpsertResult): ItemSettlement {
