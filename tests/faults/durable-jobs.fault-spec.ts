@@ -36,7 +36,9 @@ interface Job {
 }
 
 const TERMINAL = ['completed', 'failed', 'cancelled', 'dead_lettered'];
-const EMBEDDING_LATENCY_MS = 12;
+// Per text, not per request: the worker embeds a whole write group in one request, and the scenarios need a batch
+// to take seconds (a kill lands mid-batch, a busy job holds the single worker while an erasure is submitted).
+const EMBEDDING_LATENCY_MS_PER_TEXT = 12;
 
 let pg: LocalPostgres;
 let redis: LocalRedis;
@@ -198,8 +200,9 @@ beforeAll(async () => {
   fake = await startFakeOpenAiServer({
     defaultDimensions: 64,
     handler: async (req, _call, defaultReply) => {
-      await sleep(EMBEDDING_LATENCY_MS);
-      const input = JSON.stringify((req.body as { input?: unknown }).input ?? '');
+      const texts = (req.body as { input?: unknown }).input;
+      await sleep(EMBEDDING_LATENCY_MS_PER_TEXT * (Array.isArray(texts) ? Math.max(1, texts.length) : 1));
+      const input = JSON.stringify(texts ?? '');
       if (input.includes('POISON-PILL')) return { status: 500, json: { error: { message: 'model crashed on this input' } } };
       if (input.includes('REJECT-ME')) return { status: 400, json: { error: { message: 'input is too long for this model' } } };
       return defaultReply();

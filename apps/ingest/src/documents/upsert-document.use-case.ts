@@ -53,6 +53,7 @@ interface Embedded {
 
 /** A group ready to be written (see planGroup). */
 export interface GroupPlan {
+  force: boolean;
   results: Array<UpsertResult | undefined>;
   pending: Pending[];
   embedded: Embedded | undefined;
@@ -144,15 +145,16 @@ export class UpsertDocumentUseCase {
       const chunks = chunkText(write.text, { maxTokens: this.config.CHUNK_MAX_TOKENS, overlapTokens: this.config.CHUNK_OVERLAP_TOKENS });
       pending.push({ index: item.index, prepared: item.prepared, chunks });
     }
-    return { results, pending, embedded: pending.length === 0 ? undefined : await this.embedMissing(pending) };
+    return { force: opts.force === true, results, pending, embedded: pending.length === 0 ? undefined : await this.embedMissing(pending) };
   }
 
   /** Writes a planned group; throws (after committing the documents before it) when the provider failed part-way. */
-  async commitGroup(tenantId: TenantId, plan: GroupPlan, opts: Pick<GroupOptions, 'force' | 'settle'>): Promise<UpsertResult[]> {
-    const { results, pending } = plan;
+  async commitGroup(tenantId: TenantId, plan: GroupPlan, opts: Pick<GroupOptions, 'settle'>): Promise<UpsertResult[]> {
+    const results = [...plan.results];
+    const { pending } = plan;
     if (pending.length === 0) {
       await opts.settle?.(this.documents.connection(), results);
-      return results as UpsertResult[];
+      return this.counted(results as UpsertResult[], plan);
     }
     // One retry covers the rare case of a cache entry removed between lookup and write.
     for (let attempt = 1; ; attempt++) {
@@ -168,7 +170,7 @@ export class UpsertDocumentUseCase {
           const vector = embedded.vectors.get(c.hash);
           return vector ? [{ hash: c.hash, vector }] : [];
         }),
-        ...(opts.force ? { force: true } : {}),
+        ...(plan.force ? { force: true } : {}),
       }));
       try {
         await this.documents.writeGroup(tenantId, writes, async (tx, written: WriteResult[]) => {
@@ -178,6 +180,7 @@ export class UpsertDocumentUseCase {
           });
           await opts.settle?.(tx, results);
         });
+        this.counted(results.filter((r): r is UpsertResult => r !== undefined), plan);
         if (embedded.blocked) throw embedded.blocked.error;
         return results as UpsertResult[];
       } catch (error) {
@@ -212,12 +215,21 @@ export class UpsertDocumentUseCase {
     };
   }
 
-  private respond(p: Prepared, status: UpsertDocumentResponse['status'], chunks: number): UpsertDocumentResponse {
-    this.metrics.ingestDocuments.inc({ status });
-    if (status !== 'unchanged') {
+  /** Counts what a committed group did (never a plan that was abandoned or rolled back). */
+  private counted(results: UpsertResult[], plan: GroupPlan): UpsertResult[] {
+    const bytes = new Map(plan.pending.map((p) => [p.prepared.write.docId, Buffer.byteLength(p.prepared.write.text)]));
+    for (const result of results) {
+      if (!('response' in result)) continue;
+      const { status, chunks, doc_id: docId } = result.response;
+      this.metrics.ingestDocuments.inc({ status });
+      if (status === 'unchanged') continue;
       this.metrics.ingestChunks.inc(chunks);
-      this.metrics.ingestBytes.inc(Buffer.byteLength(p.write.text));
+      this.metrics.ingestBytes.inc(bytes.get(docId) ?? 0);
     }
+    return results;
+  }
+
+  private respond(p: Prepared, status: UpsertDocumentResponse['status'], chunks: number): UpsertDocumentResponse {
     return {
       doc_id: p.write.docId,
       namespace: p.write.namespace,
@@ -263,7 +275,9 @@ export class UpsertDocumentUseCase {
       return embedded;
     } catch (error) {
       const mapped = this.embeddingError(error);
-      if (pending.length === 1) throw mapped;
+      const only = pending.length === 1 ? (pending[0] as Pending) : undefined;
+      if (only && mapped.code === ErrorCode.EmbeddingRejected) embedded.rejected.set(only.index, mapped);
+      if (only) return mapped.code === ErrorCode.EmbeddingRejected ? embedded : { ...embedded, blocked: { at: 0, error: mapped } };
     }
     for (const [at, p] of pending.entries()) {
       try {

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GroupPlan, UpsertDocumentUseCase, UpsertResult } from '../documents/upsert-document.use-case';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 import { HandlerOutcome, JobContext, JobHandler } from './job-handler';
-import { writeGroups } from './write-groups';
+import { WRITE_GROUP_MAX_BYTES, textBytes, writeGroups } from './write-groups';
 
 const PAGE = 200;
 
@@ -33,7 +33,8 @@ export class BatchUpsertHandler implements JobHandler {
     for (;;) {
       const items = await this.jobs.pendingItems(job.id, after, PAGE);
       if (items.length === 0) break;
-      const groups = writeGroups(items, this.config.WORKER_WRITE_GROUP_DOCS);
+      const limits = { docs: this.config.WORKER_WRITE_GROUP_DOCS, bytes: WRITE_GROUP_MAX_BYTES };
+      const groups = writeGroups(items, limits, (item) => item.docId, (item) => textBytes(item.body));
       // The next group is chunked and embedded while the current one commits (CPU here, index work in Postgres),
       // unless it repeats one of its documents: its unchanged check must then see the current group's write.
       let next: Promise<GroupPlan> | undefined = plan(groups[0] as JobItem[]);
@@ -41,7 +42,7 @@ export class BatchUpsertHandler implements JobHandler {
         if (ctx.shouldYield()) return { kind: 'yielded' };
         const current = await (next ?? plan(group));
         const following = groups[k + 1];
-        next = following && !sharesDocument(group, following) ? plan(following) : undefined;
+        next = following && !sharesDocument(group, following) && !ctx.shouldYield() ? plan(following) : undefined;
         await this.upsert.commitGroup(job.tenantId, current, {
           // Items without a result stay pending: the provider failed at or before them, and the attempt will throw.
           settle: (tx, results) =>

@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { UpsertDocumentUseCase } from '../documents/upsert-document.use-case';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 import { HandlerOutcome, JobContext, JobHandler } from './job-handler';
+import { WRITE_GROUP_MAX_BYTES, textBytes, writeGroups } from './write-groups';
 
 const PAGE = 100;
 
@@ -40,9 +41,9 @@ export class IndexRebuildHandler implements JobHandler {
     for (;;) {
       const docs = await this.documents.listForRebuild(job.tenantId, job.namespace, cp.after, PAGE);
       if (docs.length === 0) break;
-      for (let start = 0; start < docs.length; start += this.config.WORKER_WRITE_GROUP_DOCS) {
+      const limits = { docs: this.config.WORKER_WRITE_GROUP_DOCS, bytes: WRITE_GROUP_MAX_BYTES };
+      for (const group of writeGroups(docs, limits, (doc) => doc.docId, textBytes)) {
         if (ctx.shouldYield()) return { kind: 'yielded' };
-        const group = docs.slice(start, start + this.config.WORKER_WRITE_GROUP_DOCS);
         const results = await this.upsert.executeGroup(
           job.tenantId,
           job.namespace,

@@ -156,7 +156,8 @@ export class DocumentWriter {
     const byKey = new Map<string, { hash: string; version: string; vector: string }>();
     for (const w of writes) for (const e of w.newEmbeddings) byKey.set(`${w.embeddingVersion}\u0000${e.hash}`, { ...e, version: w.embeddingVersion });
     if (byKey.size === 0) return;
-    const rows = [...byKey.values()];
+    // In key order: concurrent groups sharing cache entries then wait on each other in one order, never in a cycle.
+    const rows = [...byKey.values()].sort((x, y) => (x.version === y.version ? (x.hash < y.hash ? -1 : 1) : x.version < y.version ? -1 : 1));
     await em.query(
       `INSERT INTO embedding_cache (chunk_hash, embedding_version, embedding)
        SELECT t.hash, t.version, t.vec::vector FROM unnest($1::text[], $2::text[], $3::text[]) AS t(hash, version, vec)
@@ -168,30 +169,33 @@ export class DocumentWriter {
   /** Inserts the documents that do not exist yet; returns them by key. */
   private async insertDocuments(em: EntityManager, tenantId: TenantId, writes: DocumentWrite[]): Promise<Map<string, { id: string; version: number }>> {
     if (writes.length === 0) return new Map();
-    const docs = writes.map((w) => ({
-      namespace: w.namespace,
-      doc_id: w.docId,
-      title: w.title,
-      text: w.text,
-      metadata: w.metadata,
-      subject_ids: w.subjectIds,
-      doc_hash: w.docHash,
-      meta_hash: w.metaHash,
-      embedding_version: w.embeddingVersion,
-      chunk_count: w.chunks.length,
-      token_count: w.tokenCount,
-      pii_counts: w.piiCounts ?? {},
-    }));
+    // Parallel arrays, not one JSON document: texts stay text parameters (any size a text column takes, no JSON escaping).
     const rows: Array<{ id: string; namespace: string; doc_id: string; version: number }> = await em.query(
       `INSERT INTO documents (tenant_id, namespace, doc_id, title, text, metadata, subject_ids, doc_hash, meta_hash,
                               embedding_version, chunk_count, token_count, pii_counts)
-       SELECT $1, d.namespace, d.doc_id, d.title, d.text, d.metadata, d.subject_ids, d.doc_hash, d.meta_hash,
-              d.embedding_version, d.chunk_count, d.token_count, d.pii_counts
-         FROM jsonb_to_recordset($2::jsonb) AS d(namespace text, doc_id text, title text, text text, metadata jsonb,
-              subject_ids text[], doc_hash text, meta_hash text, embedding_version text, chunk_count int, token_count int, pii_counts jsonb)
+       SELECT $1, d.namespace, d.doc_id, d.title, d.text, d.metadata, ARRAY(SELECT jsonb_array_elements_text(d.subject_ids)), d.doc_hash,
+              d.meta_hash, d.embedding_version, d.chunk_count, d.token_count, d.pii_counts
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[], $10::text[],
+                     $11::int[], $12::int[], $13::jsonb[])
+           AS d(namespace, doc_id, title, text, metadata, subject_ids, doc_hash, meta_hash, embedding_version, chunk_count, token_count,
+                pii_counts)
        ON CONFLICT ON CONSTRAINT documents_tenant_namespace_doc_key DO NOTHING
        RETURNING id, namespace, doc_id, version`,
-      [tenantId, JSON.stringify(docs)],
+      [
+        tenantId,
+        writes.map((w) => w.namespace),
+        writes.map((w) => w.docId),
+        writes.map((w) => w.title),
+        writes.map((w) => w.text),
+        writes.map((w) => JSON.stringify(w.metadata)),
+        writes.map((w) => JSON.stringify(w.subjectIds)),
+        writes.map((w) => w.docHash),
+        writes.map((w) => w.metaHash),
+        writes.map((w) => w.embeddingVersion),
+        writes.map((w) => w.chunks.length),
+        writes.map((w) => w.tokenCount),
+        writes.map((w) => JSON.stringify(w.piiCounts ?? {})),
+      ],
     );
     return new Map(rows.map((r) => [key(r.namespace, r.doc_id), { id: r.id, version: r.version }]));
   }

@@ -350,6 +350,30 @@ describe('DocumentsRepository (Postgres)', () => {
       await expect(docs.writeGroup(tenantA, [w, w])).rejects.toThrow('at most once');
     });
 
+    it('inserts new cache entries in hash order, so a writer holding one of them cannot close a lock cycle', async () => {
+      const ns = `group-${randomUUID()}`;
+      // Two texts whose hashes sort opposite to the documents' order: a group writes doc "a" (text y) before doc "b" (text x).
+      let [x, y] = [`cache order x ${randomUUID()}`, `cache order y ${randomUUID()}`];
+      if (sha(x) > sha(y)) [x, y] = [y, x];
+      const group = [documentWrite('a', [y], { namespace: ns }), documentWrite('b', [x], { namespace: ns })];
+      const other = await ds.createQueryRunner();
+      await other.startTransaction();
+      try {
+        const insert = (text: string) =>
+          other.query(`INSERT INTO embedding_cache (chunk_hash, embedding_version, embedding) VALUES ($1, $2, $3::vector)`, [sha(text), VERSION, toVectorLiteral(vectorFor(text))]);
+        await insert(x);
+        const write = docs.writeGroup(tenantA, group);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // In hash order the group waits on x before taking y, so this does not wait on the group.
+        await insert(y);
+        await other.commitTransaction();
+        await expect(write).resolves.toEqual([expect.objectContaining({ status: 'created' }), expect.objectContaining({ status: 'created' })]);
+      } finally {
+        if (other.isTransactionActive) await other.rollbackTransaction();
+        await other.release();
+      }
+    });
+
     it('lets concurrent groups over the same documents serialise without deadlock or duplicates', async () => {
       const ns = `group-${randomUUID()}`;
       const ids = Array.from({ length: 12 }, (_, i) => `doc-${i}`);
