@@ -136,7 +136,8 @@ export class UpsertDocumentUseCase {
       if (!item) continue;
       const { write } = item.prepared;
       const state = states.get(write.docId);
-      if (!opts.force && state?.status === 'active' && state.docHash === write.docHash && state.embeddingVersion === write.embeddingVersion && state.metaHash === write.metaHash) {
+      const same = state?.status === 'active' && state.docHash === write.docHash && state.metaHash === write.metaHash;
+      if (!opts.force && state && same && state.embeddingVersion === write.embeddingVersion) {
         results[item.index] = { response: this.respond(item.prepared, 'unchanged', state.chunkCount) };
         continue;
       }
@@ -281,7 +282,8 @@ export class UpsertDocumentUseCase {
     }
     for (const [at, p] of pending.entries()) {
       try {
-        await embed([...new Map(p.chunks.filter((c) => !cached.has(c.hash) && !embedded.vectors.has(c.hash)).map((c) => [c.hash, c.text] as const)).entries()]);
+        const own = p.chunks.filter((c) => !cached.has(c.hash) && !embedded.vectors.has(c.hash));
+        await embed([...new Map(own.map((c) => [c.hash, c.text] as const)).entries()]);
       } catch (error) {
         const mapped = this.embeddingError(error);
         if (mapped.code !== ErrorCode.EmbeddingRejected) return { ...embedded, blocked: { at, error: mapped } };

@@ -27,8 +27,10 @@ export class BatchUpsertHandler implements JobHandler {
   async run(ctx: JobContext): Promise<HandlerOutcome> {
     const { job } = ctx.lease;
     const namespace = job.namespace || DEFAULT_NAMESPACE;
-    const plan = (group: JobItem[]): Promise<GroupPlan> =>
-      quiet(this.upsert.planGroup(job.tenantId, namespace, group.map((item) => ({ ...item.body, namespace, doc_id: item.docId })), { acceptedAt: job.createdAt }));
+    const plan = (group: JobItem[]): Promise<GroupPlan> => {
+      const docs = group.map((item) => ({ ...item.body, namespace, doc_id: item.docId }));
+      return quiet(this.upsert.planGroup(job.tenantId, namespace, docs, { acceptedAt: job.createdAt }));
+    };
     let after = -1;
     for (;;) {
       const items = await this.jobs.pendingItems(job.id, after, PAGE);
