@@ -356,7 +356,7 @@ describe('DocumentsRepository (Postgres)', () => {
       let [x, y] = [`cache order x ${randomUUID()}`, `cache order y ${randomUUID()}`];
       if (sha(x) > sha(y)) [x, y] = [y, x];
       const group = [documentWrite('a', [y], { namespace: ns }), documentWrite('b', [x], { namespace: ns })];
-      const other = await ds.createQueryRunner();
+      const other = ds.createQueryRunner();
       await other.startTransaction();
       try {
         const insert = (text: string) =>
