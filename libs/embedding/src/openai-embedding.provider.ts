@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { mapInLanes } from './map-in-lanes';
 import { type EmbedOptions, type EmbeddingProvider, embeddingVersion } from './embedding-provider';
 import { EmbeddingError } from './embedding.errors';
 import {
@@ -143,26 +144,8 @@ export class OpenAiEmbeddingProvider implements EmbeddingProvider {
     opts.signal?.throwIfAborted();
     const batches: Array<readonly string[]> = [];
     for (let start = 0; start < texts.length; start += this.batchSize) batches.push(texts.slice(start, start + this.batchSize));
-    if (batches.length <= 1) return batches.length === 0 ? [] : this.embedBatch(batches[0] as readonly string[], opts.signal);
-    const stop = new AbortController();
-    const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-    const results: number[][][] = new Array(batches.length);
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      for (let i = next++; i < batches.length; i = next++) results[i] = await this.embedBatch(batches[i] as readonly string[], signal);
-    };
-    const lanes = Array.from({ length: Math.min(this.concurrency, batches.length) }, () =>
-      lane().catch((error: unknown) => {
-        stop.abort(error);
-        throw error;
-      }),
-    );
-    const settled = await Promise.allSettled(lanes);
-    // The caller's own cancellation wins; otherwise the first failure, not an abort it caused in the other lanes.
-    opts.signal?.throwIfAborted();
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw stop.signal.aborted ? stop.signal.reason : failed.reason;
-    return results.flat();
+    const vectors = await mapInLanes(batches, this.concurrency, (batch, signal) => this.embedBatch(batch, signal), opts.signal);
+    return vectors.flat();
   }
 
   private async embedBatch(batch: readonly string[], signal: AbortSignal | undefined): Promise<number[][]> {

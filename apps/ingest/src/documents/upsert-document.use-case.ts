@@ -1,22 +1,23 @@
-import { Chunk, chunkText, sha256Hex } from '@datafactory/chunking';
+import { chunkText, sha256Hex } from '@datafactory/chunking';
 import { AppError, DEFAULT_NAMESPACE, ErrorCode, TenantId, UpsertDocumentRequest, UpsertDocumentResponse } from '@datafactory/contracts';
 import {
   DocumentWrite,
   DocumentsRepository,
   EmbeddingCacheMissError,
+  changeOf,
   NamespaceSettingsRepository,
   PiiPolicy,
   SqlRunner,
   WriteHook,
   WriteResult,
-  toVectorLiteral,
 } from '@datafactory/db';
 import { PiiCounts as DetectedPii, redactPii } from '@datafactory/pii';
-import { EmbeddingError, EmbeddingProvider } from '@datafactory/embedding';
+import { EmbeddingProvider } from '@datafactory/embedding';
 import { EMBEDDING_PROVIDER, canonicalJson, subjectHash } from '@datafactory/service-kit';
 import { Metrics } from '@datafactory/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
+import { Embedded, EmbeddingTarget, GroupEmbedder } from './group-embedder';
 
 /** What became of one document of a group: its response, or the error that refused it alone. */
 export type UpsertResult = { response: UpsertDocumentResponse } | { error: AppError };
@@ -37,18 +38,7 @@ export interface GroupOptions {
 
 /** A document after the PII policy and hashing, before chunking. */
 interface Prepared {
-  req: UpsertDocumentRequest;
-  write: Omit<DocumentWrite, 'chunks' | 'newEmbeddings' | 'tokenCount'>;
-  piiCounts: DetectedPii;
-}
-
-interface Embedded {
-  /** pgvector literals by chunk hash. */
-  vectors: Map<string, string>;
-  /** Documents (by input index) the provider refused. */
-  rejected: Map<number, AppError>;
-  /** The provider failed (not a refusal) from this position of `pending` on: write what comes before it, then throw. */
-  blocked?: { at: number; error: AppError };
+  write: Omit<DocumentWrite, 'chunks' | 'newEmbeddings' | 'tokenCount'> & { piiCounts: DetectedPii };
 }
 
 /** A group ready to be written (see planGroup). */
@@ -60,10 +50,8 @@ export interface GroupPlan {
 }
 
 /** A document that needs writing, chunked. */
-interface Pending {
-  index: number;
+interface Pending extends EmbeddingTarget {
   prepared: Prepared;
-  chunks: Chunk[];
 }
 
 /**
@@ -74,13 +62,17 @@ interface Pending {
  */
 @Injectable()
 export class UpsertDocumentUseCase {
+  private readonly groupEmbedder: GroupEmbedder;
+
   constructor(
     private readonly documents: DocumentsRepository,
     private readonly settings: NamespaceSettingsRepository,
     @Inject(EMBEDDING_PROVIDER) private readonly embedder: EmbeddingProvider,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.groupEmbedder = new GroupEmbedder(documents, embedder);
+  }
 
   /**
    * One document. `hook` runs inside the write's transaction, or alone when nothing needs writing, exactly once
@@ -136,8 +128,7 @@ export class UpsertDocumentUseCase {
       if (!item) continue;
       const { write } = item.prepared;
       const state = states.get(write.docId);
-      const same = state?.status === 'active' && state.docHash === write.docHash && state.metaHash === write.metaHash;
-      if (!opts.force && state && same && state.embeddingVersion === write.embeddingVersion) {
+      if (state && changeOf(state, { ...write, force: opts.force === true }) === 'none') {
         results[item.index] = { response: this.respond(item.prepared, 'unchanged', state.chunkCount) };
         continue;
       }
@@ -146,7 +137,7 @@ export class UpsertDocumentUseCase {
       const chunks = chunkText(write.text, { maxTokens: this.config.CHUNK_MAX_TOKENS, overlapTokens: this.config.CHUNK_OVERLAP_TOKENS });
       pending.push({ index: item.index, prepared: item.prepared, chunks });
     }
-    return { force: opts.force === true, results, pending, embedded: pending.length === 0 ? undefined : await this.embedMissing(pending) };
+    return { force: opts.force === true, results, pending, embedded: pending.length === 0 ? undefined : await this.groupEmbedder.embedMissing(pending) };
   }
 
   /** Writes a planned group; throws (after committing the documents before it) when the provider failed part-way. */
@@ -159,7 +150,7 @@ export class UpsertDocumentUseCase {
     }
     // One retry covers the rare case of a cache entry removed between lookup and write.
     for (let attempt = 1; ; attempt++) {
-      const embedded = attempt === 1 && plan.embedded ? plan.embedded : await this.embedMissing(pending);
+      const embedded = attempt === 1 && plan.embedded ? plan.embedded : await this.groupEmbedder.embedMissing(pending);
       const reached = embedded.blocked ? pending.slice(0, embedded.blocked.at) : pending;
       const writable = reached.filter((p) => !embedded.rejected.has(p.index));
       for (const [index, error] of embedded.rejected) results[index] = { error };
@@ -196,8 +187,6 @@ export class UpsertDocumentUseCase {
     const metadata = req.metadata ?? {};
     const subjectIds = [...new Set(req.subject_ids ?? [])].sort();
     return {
-      req,
-      piiCounts,
       write: {
         namespace,
         docId: req.doc_id,
@@ -238,7 +227,7 @@ export class UpsertDocumentUseCase {
       doc_hash: p.write.docHash,
       chunks,
       embedding_version: p.write.embeddingVersion,
-      pii_counts: p.piiCounts,
+      pii_counts: p.write.piiCounts,
     };
   }
 
@@ -255,52 +244,5 @@ export class UpsertDocumentUseCase {
       });
     }
     return { text: body.text, title: heading?.text ?? null, piiCounts };
-  }
-
-  /**
-   * Embeds, in batches across the group's documents, only the distinct chunk texts that have no embedding for this
-   * version yet. When that fails, the documents are embedded one by one, in order: one the provider refuses (a 4xx)
-   * fails alone; at the first other failure the group stops (`blocked`), so the documents before it can still be written.
-   */
-  private async embedMissing(pending: Pending[]): Promise<Embedded> {
-    const byHash = new Map(pending.flatMap((p) => p.chunks.map((c) => [c.hash, c.text] as const)));
-    const cached = await this.documents.existingEmbeddings(this.embedder.version, [...byHash.keys()]);
-    const embedded: Embedded = { vectors: new Map(), rejected: new Map() };
-    const embed = async (texts: Array<readonly [string, string]>): Promise<void> => {
-      if (texts.length === 0) return;
-      const out = await this.embedder.embed(texts.map(([, text]) => text));
-      texts.forEach(([hash], i) => embedded.vectors.set(hash, toVectorLiteral(out[i] as number[])));
-    };
-    try {
-      await embed([...byHash.entries()].filter(([hash]) => !cached.has(hash)));
-      return embedded;
-    } catch (error) {
-      const mapped = this.embeddingError(error);
-      const only = pending.length === 1 ? (pending[0] as Pending) : undefined;
-      if (only && mapped.code === ErrorCode.EmbeddingRejected) embedded.rejected.set(only.index, mapped);
-      if (only) return mapped.code === ErrorCode.EmbeddingRejected ? embedded : { ...embedded, blocked: { at: 0, error: mapped } };
-    }
-    for (const [at, p] of pending.entries()) {
-      try {
-        const own = p.chunks.filter((c) => !cached.has(c.hash) && !embedded.vectors.has(c.hash));
-        await embed([...new Map(own.map((c) => [c.hash, c.text] as const)).entries()]);
-      } catch (error) {
-        const mapped = this.embeddingError(error);
-        if (mapped.code !== ErrorCode.EmbeddingRejected) return { ...embedded, blocked: { at, error: mapped } };
-        embedded.rejected.set(p.index, mapped);
-      }
-    }
-    return embedded;
-  }
-
-  private embeddingError(error: unknown): AppError {
-    if (!(error instanceof EmbeddingError)) throw error;
-    // The provider refused this input (e.g. too long for the model): retrying will not help.
-    const rejected = !error.retryable && error.status !== undefined && error.status >= 400 && error.status < 500 && ![401, 403, 404].includes(error.status);
-    return new AppError(
-      rejected ? ErrorCode.EmbeddingRejected : ErrorCode.EmbeddingFailed,
-      rejected ? `the embedding provider rejected this document: ${error.message}` : `the embedding provider failed: ${error.message}`,
-      { details: { provider_code: error.code, retryable: error.retryable }, cause: error },
-    );
   }
 }

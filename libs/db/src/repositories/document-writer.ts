@@ -64,15 +64,28 @@ export class EmbeddingCacheMissError extends Error {
   }
 }
 
-interface CurrentState {
+/** The stored version of a document that a write is compared with. */
+export interface StoredVersion {
+  status: DocumentStatus;
+  docHash: string;
+  metaHash: string;
+  embeddingVersion: string;
+}
+
+/**
+ * What a write changes in the stored document: nothing, only its title, metadata or subjects (chunks and vectors
+ * stay), or its content (chunks are replaced). `force` always replaces the content; a deleted document is revived.
+ */
+export function changeOf(stored: StoredVersion, w: Pick<DocumentWrite, 'docHash' | 'metaHash' | 'embeddingVersion' | 'force'>): 'none' | 'metadata' | 'content' {
+  if (w.force === true || stored.status !== 'active' || stored.docHash !== w.docHash || stored.embeddingVersion !== w.embeddingVersion) return 'content';
+  return stored.metaHash === w.metaHash ? 'none' : 'metadata';
+}
+
+interface CurrentState extends StoredVersion {
   id: string;
   namespace: string;
-  doc_id: string;
-  status: DocumentStatus;
-  doc_hash: string;
-  meta_hash: string;
-  embedding_version: string;
-  chunk_count: number;
+  docId: string;
+  chunkCount: number;
   version: number;
 }
 
@@ -122,7 +135,7 @@ export class DocumentWriter {
         const state = current.get(key(w.namespace, w.docId)) as CurrentState;
         const outcome = await this.update(em, state, w);
         results[i] = outcome;
-        if (!this.contentChanged(state, w)) continue;
+        if (changeOf(state, w) !== 'content') continue;
         replaced.push(state.id);
         withChunks.push({ documentId: state.id, w });
       }
@@ -204,22 +217,20 @@ export class DocumentWriter {
   private async lockExisting(em: EntityManager, tenantId: TenantId, writes: DocumentWrite[]): Promise<Map<string, CurrentState>> {
     if (writes.length === 0) return new Map();
     const rows: CurrentState[] = await em.query(
-      `SELECT d.id, d.namespace, d.doc_id, d.status, d.doc_hash, d.meta_hash, d.embedding_version, d.chunk_count, d.version
+      `SELECT d.id, d.namespace, d.doc_id AS "docId", d.status, d.doc_hash AS "docHash", d.meta_hash AS "metaHash",
+              d.embedding_version AS "embeddingVersion", d.chunk_count AS "chunkCount", d.version
          FROM documents d JOIN unnest($2::text[], $3::text[]) AS k(namespace, doc_id) ON d.namespace = k.namespace AND d.doc_id = k.doc_id
         WHERE d.tenant_id = $1 ORDER BY d.namespace, d.doc_id FOR UPDATE OF d`,
       [tenantId, writes.map((w) => w.namespace), writes.map((w) => w.docId)],
     );
-    return new Map(rows.map((r) => [key(r.namespace, r.doc_id), r]));
-  }
-
-  private contentChanged(state: CurrentState, w: DocumentWrite): boolean {
-    return w.force === true || state.status !== 'active' || state.doc_hash !== w.docHash || state.embedding_version !== w.embeddingVersion;
+    return new Map(rows.map((r) => [key(r.namespace, r.docId), r]));
   }
 
   /** Updates an existing document row; the caller replaces its chunks when the content changed. */
   private async update(em: EntityManager, state: CurrentState, w: DocumentWrite): Promise<WriteOutcome> {
-    if (!this.contentChanged(state, w)) {
-      if (state.meta_hash === w.metaHash) return { status: 'unchanged', chunkCount: state.chunk_count, version: state.version };
+    const change = changeOf(state, w);
+    if (change === 'none') return { status: 'unchanged', chunkCount: state.chunkCount, version: state.version };
+    if (change === 'metadata') {
       // Only title / metadata / subjects changed: keep chunks and vectors, refresh the filterable copy.
       const updated = await returningRows<{ version: number }>(
         em,
@@ -229,7 +240,7 @@ export class DocumentWriter {
         [state.id, w.title, JSON.stringify(w.metadata), w.subjectIds, w.metaHash],
       );
       await em.query(`UPDATE chunks SET metadata = $2::jsonb WHERE document_id = $1`, [state.id, JSON.stringify(w.metadata)]);
-      return { status: 'updated', chunkCount: state.chunk_count, version: updated[0]?.version ?? state.version + 1 };
+      return { status: 'updated', chunkCount: state.chunkCount, version: updated[0]?.version ?? state.version + 1 };
     }
     const revived = state.status === 'deleted';
     const updated = await returningRows<{ version: number }>(

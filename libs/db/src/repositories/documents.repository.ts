@@ -105,12 +105,7 @@ export class DocumentsRepository {
   }
 
   async findState(tenantId: TenantId, namespace: string, docId: string): Promise<DocumentState | null> {
-    const rows: Array<Record<string, unknown>> = await this.ds.query(
-      `SELECT id, status, doc_hash, meta_hash, embedding_version, chunk_count, version, pii_counts
-         FROM documents WHERE tenant_id = $1 AND namespace = $2 AND doc_id = $3`,
-      [tenantId, namespace, docId],
-    );
-    return rows[0] ? this.toState(rows[0]) : null;
+    return (await this.findStates(tenantId, namespace, [docId])).get(docId) ?? null;
   }
 
   /** The stored state of several documents of one namespace, by doc_id (absent ones are missing). */
