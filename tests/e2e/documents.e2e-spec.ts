@@ -177,7 +177,7 @@ describe('documents', () => {
     expect((await call<{ text: string }>('GET', '/v1/docs/secret?namespace=iso', { token: t.reader })).body.text).toBe('quokka selfies on rottnest island');
   });
 
-  it('index stats count documents, chunks and deleted ones and describe the HNSW index', async () => {
+  it('index stats count documents, chunks and deleted ones; a namespace this small is searched exactly', async () => {
     await call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace: 'stats', doc_id: 's1', text: 'one' } });
     await call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace: 'stats', doc_id: 's2', text: 'two' } });
     await call('DELETE', '/v1/docs/s2?namespace=stats', { token: t.writer });
@@ -189,7 +189,7 @@ describe('documents', () => {
       chunks: 1,
       deleted: 1,
       embedding_version: 'hash:fh-v1:384',
-      index: { type: 'hnsw', distance: 'cosine', dimensions: 384, valid: true },
+      index: { type: 'hnsw', distance: 'cosine', dimensions: 384, valid: false, serving: 'exact', size_bytes: 0 },
     });
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { adminToken, call, createTenant, expectError, gatewayUrl, TenantKeys, waitForJob } from './support/api';
+import { sql } from './support/db';
 
 interface Job {
   job_id: string;
@@ -101,6 +102,35 @@ describe('durable jobs', () => {
     expect((await call<{ items: Job[] }>('GET', '/v1/jobs', { token: other.reader })).body.items).toEqual([]);
     expectError(await call('GET', `/v1/jobs/${res.body.items[0]!.job_id}`, { token: other.reader }), 404, 'job_not_found');
     expectError(await call('GET', '/v1/jobs?status=sleeping', { token: t.reader }), 400, 'invalid_request');
+  });
+
+  it('a batch job completes with its namespace served by the namespace\'s own HNSW index, and search goes through it', async () => {
+    const before = await call<{ index: { valid: boolean; serving: string } }>('GET', '/v1/index/stats?namespace=hnsw', { token: t.reader });
+    expect(before.body.index).toMatchObject({ valid: false, serving: 'exact' });
+    const accepted = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { token: t.writer, body: { namespace: 'hnsw', documents: docs(60, 'h') } });
+    expect((await waitFor(t.reader, accepted.body.job_id)).status).toBe('completed');
+
+    const after = await call<{ chunks: number; index: { name: string; valid: boolean; serving: string; size_bytes: number } }>('GET', '/v1/index/stats?namespace=hnsw', { token: t.reader });
+    expect(after.body.chunks).toBeGreaterThanOrEqual(40);
+    expect(after.body.index).toMatchObject({ name: expect.stringMatching(/^chunks_hnsw_[0-9a-f]{24}$/), valid: true, serving: 'hnsw' });
+    expect(after.body.index.size_bytes).toBeGreaterThan(0);
+    // The index covers this tenant's namespace only: the other tenant's same-named namespace has none.
+    const theirs = await call<{ index: { name: string; valid: boolean } }>('GET', '/v1/index/stats?namespace=hnsw', { token: other.reader });
+    expect(theirs.body.index.name).not.toBe(after.body.index.name);
+    expect(theirs.body.index.valid).toBe(false);
+
+    const found = await call<{ results: Array<{ doc_id: string }> }>('POST', '/v1/search', { token: t.reader, body: { namespace: 'hnsw', query: 'Document h-17 about topic 3.', mode: 'vector', top_k: 3 } });
+    expect(found.status).toBe(200);
+    expect(found.body.results.map((r) => r.doc_id)).toContain('h-17');
+    // The search service's backend reports its index scans when it next goes idle (within about 10 s).
+    const deadline = Date.now() + 20_000;
+    let scans = 0;
+    while (scans === 0 && Date.now() < deadline) {
+      const [row] = await sql<{ scans: string }>(`SELECT coalesce(sum(idx_scan), 0)::text AS scans FROM pg_stat_user_indexes WHERE indexrelname = $1`, [after.body.index.name]);
+      scans = Number(row?.scans ?? 0);
+      if (scans === 0) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(scans).toBeGreaterThan(0);
   });
 
   it('rejects invalid batches: empty, duplicate doc ids, too many documents, bad items; readers cannot submit', async () => {

@@ -24,6 +24,8 @@ export default async function setup(): Promise<void> {
       // Export within a fraction of a second instead of every 5 s: the tests wait for spans.
       OTEL_BSP_SCHEDULE_DELAY: '200',
       OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e',
+      // Small enough that a test's namespace of a few dozen documents gets its own HNSW index.
+      VECTOR_INDEX_MIN_CHUNKS: '40',
     },
   });
   globalThis.__DATAFACTORY_E2E__ = { stack, databaseUrl, receiver };

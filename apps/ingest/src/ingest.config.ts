@@ -18,6 +18,7 @@ import {
   whenFieldsValid,
   workerConfig,
   metricsPort,
+  vectorIndexConfig,
 } from '@datafactory/config';
 import { z } from 'zod';
 
@@ -35,6 +36,7 @@ export const ingestConfigSchema = z
     ...queueConfig.shape,
     ...retryConfig.shape,
     ...workerConfig.shape,
+    ...vectorIndexConfig.shape,
     INGEST_PORT: port(8081),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   })

@@ -9,10 +9,11 @@ import {
 } from '@datafactory/db';
 import { JobEventsNotifier } from '@datafactory/queue';
 import { Redis } from 'ioredis';
-import { BasicServiceModule, VectorIndexBootstrap, embeddingProvider, repositoryProviders } from '@datafactory/service-kit';
+import { BasicServiceModule, embeddingProvider, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DocumentsController } from './documents/documents.controller';
 import { UpsertDocumentUseCase } from './documents/upsert-document.use-case';
+import { VectorIndexer } from './documents/vector-indexer';
 import { INGEST_CONFIG, IngestConfig } from './ingest.config';
 import { BatchUpsertHandler } from './jobs/batch-upsert.handler';
 import { ErasureHandler } from './jobs/erasure.handler';
@@ -33,7 +34,7 @@ export class IngestModule {
         embeddingProvider(config),
         ...repositoryProviders([DocumentsRepository, VectorIndexRepository, JobsRepository, NamespaceSettingsRepository, ErasureRepository, AuditRepository, RetentionRepository]),
         UpsertDocumentUseCase,
-        VectorIndexBootstrap,
+        VectorIndexer,
         { provide: JobEventsNotifier, useFactory: (redis: Redis) => new JobEventsNotifier(redis, config.QUEUE_PREFIX), inject: [Redis] },
         BatchUpsertHandler,
         IndexRebuildHandler,

@@ -1,5 +1,5 @@
 import { IndexStatsRepository, SearchRepository, VectorIndexRepository } from '@datafactory/db';
-import { BasicServiceModule, VectorIndexBootstrap, embeddingProvider, repositoryProviders } from '@datafactory/service-kit';
+import { BasicServiceModule, embeddingProvider, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SEARCH_CONFIG, SearchConfig, searchTuning } from './search.config';
@@ -23,7 +23,6 @@ export class SearchModule {
         ...repositoryProviders([IndexStatsRepository, VectorIndexRepository]),
         SearchUseCase,
         IndexStatsUseCase,
-        VectorIndexBootstrap,
       ],
     };
   }

@@ -116,6 +116,19 @@ export function checkChunkingConfig(c: z.output<typeof chunkingConfig>, ctx: z.R
   }
 }
 
+/** Per-scope HNSW indexes (docs/adr/0014): when a scope gets one, and how it is built. */
+export const vectorIndexConfig = z.object({
+  /** A scope (tenant, namespace, embedding version) with fewer live chunks is searched exactly, without an index. */
+  VECTOR_INDEX_MIN_CHUNKS: positiveInt(1_000, 1, 100_000_000),
+  VECTOR_INDEX_M: positiveInt(16, 2, 100),
+  VECTOR_INDEX_EF_CONSTRUCTION: positiveInt(64, 4, 1000),
+  /** Postgres `maintenance_work_mem` of a build; the graph should fit (about 2 × the vectors' size). */
+  VECTOR_INDEX_BUILD_MEMORY: z
+    .string()
+    .regex(/^[1-9][0-9]{0,6}(kB|MB|GB)$/, 'must be a Postgres memory size such as 256MB or 1GB')
+    .default('256MB'),
+});
+
 export const searchTuningConfig = z.object({
   SEARCH_EF_SEARCH: positiveInt(100, 10, 1000),
   SEARCH_MAX_SCAN_TUPLES: positiveInt(20_000, 1000, 10_000_000),

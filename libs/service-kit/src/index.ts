@@ -9,7 +9,6 @@ export * from './redis';
 export * from './request-context';
 export * from './zod-validation.pipe';
 export * from './embedding.provider';
-export * from './vector-index.bootstrap';
 export * from './basic-service.module';
 export * from './cursor';
 export * from './canonical-json';

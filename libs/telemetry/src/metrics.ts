@@ -71,6 +71,14 @@ export class Metrics {
 
   readonly ingestBytes = new Counter({ name: 'ingest_bytes_total', help: 'Bytes of document text ingested (UTF-8)', registers: [this.registry] });
 
+  readonly vectorIndexBuilds = new Histogram({
+    name: 'vector_index_build_seconds',
+    help: 'Builds of a scope\'s HNSW index, by outcome (built, failed)',
+    labelNames: ['outcome'] as const,
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+    registers: [this.registry],
+  });
+
   readonly searchDuration = new Histogram({
     name: 'search_duration_seconds',
     help: 'Search latency by mode',

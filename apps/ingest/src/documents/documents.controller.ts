@@ -20,6 +20,7 @@ import { InternalAuthGuard, Tenant, ZodValidationPipe, decodeCursor, keysetPage 
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { toDocumentResponse, toDocumentSummary } from './document.mapper';
 import { UpsertDocumentUseCase } from './upsert-document.use-case';
+import { VectorIndexer } from './vector-indexer';
 
 /** Internal document API; the gateway authenticates and forwards. */
 @Controller('v1/docs')
@@ -28,12 +29,15 @@ export class DocumentsController {
   constructor(
     private readonly upsertDocument: UpsertDocumentUseCase,
     private readonly documents: DocumentsRepository,
+    private readonly vectorIndexer: VectorIndexer,
   ) {}
 
   @Post('upsert')
   @HttpCode(200)
-  upsert(@Tenant() tenantId: TenantId, @Body(new ZodValidationPipe(UpsertDocumentRequestSchema, 'document')) body: UpsertDocumentRequest): Promise<UpsertDocumentResponse> {
-    return this.upsertDocument.execute(tenantId, body);
+  async upsert(@Tenant() tenantId: TenantId, @Body(new ZodValidationPipe(UpsertDocumentRequestSchema, 'document')) body: UpsertDocumentRequest): Promise<UpsertDocumentResponse> {
+    const response = await this.upsertDocument.execute(tenantId, body);
+    if (response.status !== 'unchanged') this.vectorIndexer.ensureSoon(tenantId, body.namespace ?? DEFAULT_NAMESPACE);
+    return response;
   }
 
   @Get()

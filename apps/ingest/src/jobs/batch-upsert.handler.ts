@@ -1,6 +1,7 @@
 import { DEFAULT_NAMESPACE } from '@datafactory/contracts';
 import { ItemSettlement, JobItem, JobsRepository } from '@datafactory/db';
 import { Inject, Injectable } from '@nestjs/common';
+import { VectorIndexer } from '../documents/vector-indexer';
 import { GroupPlan, UpsertDocumentUseCase, UpsertResult } from '../documents/upsert-document.use-case';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 import { HandlerOutcome, JobContext, JobHandler } from './job-handler';
@@ -21,12 +22,23 @@ export class BatchUpsertHandler implements JobHandler {
   constructor(
     private readonly jobs: JobsRepository,
     private readonly upsert: UpsertDocumentUseCase,
+    private readonly vectorIndexer: VectorIndexer,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
   async run(ctx: JobContext): Promise<HandlerOutcome> {
     const { job } = ctx.lease;
-    const namespace = job.namespace || DEFAULT_NAMESPACE;
+    try {
+      return await this.write(ctx, job.namespace || DEFAULT_NAMESPACE);
+    } catch (err) {
+      // Other jobs of the scope may have left its index to this one; whatever it wrote is indexed in any case.
+      this.vectorIndexer.ensureSoon(job.tenantId, job.namespace || DEFAULT_NAMESPACE);
+      throw err;
+    }
+  }
+
+  private async write(ctx: JobContext, namespace: string): Promise<HandlerOutcome> {
+    const { job } = ctx.lease;
     const plan = (group: JobItem[]): Promise<GroupPlan> => {
       const docs = group.map((item) => ({ ...item.body, namespace, doc_id: item.docId }));
       return quiet(this.upsert.planGroup(job.tenantId, namespace, docs, { acceptedAt: job.createdAt }));
@@ -54,10 +66,16 @@ export class BatchUpsertHandler implements JobHandler {
             })),
         });
         after = (group[group.length - 1] as JobItem).ordinal;
-        if (await ctx.progress({})) return { kind: 'cancelled', result: await this.jobs.itemSummary(job.id) };
+        if (await ctx.progress({})) {
+          this.vectorIndexer.ensureSoon(job.tenantId, namespace);
+          return { kind: 'cancelled', result: await this.jobs.itemSummary(job.id) };
+        }
       }
     }
     await ctx.progress({}, true);
+    // A large first load into a scope is indexed once, in bulk, by the last of its batch jobs to finish writing
+    // (the jobs before it complete with their documents searched exactly until then), and before that job completes.
+    if (!(await this.jobs.otherBatchesWriting(job.tenantId, namespace, job.id))) await this.vectorIndexer.ensure(job.tenantId, namespace);
     return { kind: 'completed', result: await this.jobs.itemSummary(job.id) };
   }
 }

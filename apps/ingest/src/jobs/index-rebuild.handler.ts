@@ -1,6 +1,7 @@
 import { JobCounts, JobFailure } from '@datafactory/contracts';
 import { DocumentForRebuild, DocumentsRepository, JobsRepository } from '@datafactory/db';
 import { Inject, Injectable } from '@nestjs/common';
+import { VectorIndexer } from '../documents/vector-indexer';
 import { UpsertDocumentUseCase } from '../documents/upsert-document.use-case';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 import { HandlerOutcome, JobContext, JobHandler } from './job-handler';
@@ -28,6 +29,7 @@ export class IndexRebuildHandler implements JobHandler {
     private readonly jobs: JobsRepository,
     private readonly documents: DocumentsRepository,
     private readonly upsert: UpsertDocumentUseCase,
+    private readonly vectorIndexer: VectorIndexer,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
@@ -74,6 +76,7 @@ export class IndexRebuildHandler implements JobHandler {
       }
     }
     await ctx.progress({ processed: cp.processed, counts: cp.counts, checkpoint: { ...cp } }, true);
+    await this.vectorIndexer.ensure(job.tenantId, job.namespace);
     return { kind: 'completed', result: { counts: cp.counts, failures: cp.failures } };
   }
 

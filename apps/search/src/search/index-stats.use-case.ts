@@ -15,7 +15,7 @@ export class IndexStatsUseCase {
   async execute(tenantId: TenantId, namespace = DEFAULT_NAMESPACE): Promise<IndexStatsResponse> {
     const [counts, index] = await Promise.all([
       this.stats.counts(tenantId, namespace),
-      this.indexes.describe(this.embedder.version, this.embedder.dimensions),
+      this.indexes.describe({ tenantId, namespace, embeddingVersion: this.embedder.version, dimensions: this.embedder.dimensions }),
     ]);
     return {
       namespace,
@@ -27,6 +27,7 @@ export class IndexStatsUseCase {
         name: index.name,
         dimensions: index.dimensions,
         valid: index.exists && index.valid,
+        serving: index.exists && index.valid ? 'hnsw' : 'exact',
         size_bytes: index.sizeBytes,
         iterative_scan: 'strict_order',
       },

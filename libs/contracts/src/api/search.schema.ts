@@ -52,7 +52,10 @@ export const IndexStatsResponseSchema = z.object({
     distance: z.literal('cosine'),
     name: z.string(),
     dimensions: z.number().int(),
-    valid: z.boolean(),
+    valid: z.boolean().describe("The namespace's own HNSW index exists and is in use"),
+    serving: z
+      .enum(['hnsw', 'exact'])
+      .describe('How vector searches of the namespace run: through its index, or exactly (a namespace below VECTOR_INDEX_MIN_CHUNKS live chunks, or one whose index is being built)'),
     size_bytes: z.number().int(),
     iterative_scan: z.string(),
   }),

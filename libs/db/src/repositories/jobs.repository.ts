@@ -418,6 +418,17 @@ export class JobsRepository {
 
   // ---- staged batch items -------------------------------------------------------------------------
 
+  /** Whether another unfinished batch job of the scope still has documents to write (it will index the scope when it ends). */
+  async otherBatchesWriting(tenantId: TenantId, namespace: string, jobId: string): Promise<boolean> {
+    const rows: Array<{ writing: boolean }> = await this.ds.query(
+      `SELECT EXISTS (SELECT 1 FROM jobs j WHERE j.tenant_id = $1 AND j.namespace = $2 AND j.id <> $3 AND j.type = 'batch_upsert'
+          AND j.status IN ('queued', 'running', 'retrying')
+          AND EXISTS (SELECT 1 FROM job_items i WHERE i.job_id = j.id AND i.status = 'pending')) AS writing`,
+      [tenantId, namespace, jobId],
+    );
+    return rows[0]?.writing === true;
+  }
+
   async pendingItems(jobId: string, afterOrdinal: number, limit: number): Promise<JobItem[]> {
     const rows: Array<{ ordinal: number; doc_id: string; body: JobItem['body'] }> = await this.ds.query(
       `SELECT ordinal, doc_id, body FROM job_items WHERE job_id = $1 AND status = 'pending' AND ordinal > $2 ORDER BY ordinal LIMIT $3`,

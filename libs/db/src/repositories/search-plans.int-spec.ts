@@ -13,7 +13,8 @@ const TUNING = { efSearch: 100, maxScanTuples: 20_000 };
 
 /**
  * Query plans on a table that has never been analysed (autovacuum off on it), holding several tenants: the
- * vector candidates come from the version's HNSW index and the keyword candidates from the scoped GIN index,
+ * vector candidates come from the scope's own HNSW index (tenant A has one; tenant B has none and is searched
+ * exactly through the scope btree) and the keyword candidates from the scoped GIN index,
  * whatever the (absent) statistics say. Runs in a database of its own so no other test's ANALYZE interferes.
  */
 describe('search plans without statistics (Postgres)', () => {
@@ -38,7 +39,6 @@ describe('search plans without statistics (Postgres)', () => {
     await ds.initialize();
     await ds.runMigrations();
     await ds.query(`ALTER TABLE chunks SET (autovacuum_enabled = off)`);
-    await new VectorIndexRepository(ds).ensure(VERSION, DIMS);
     for (const name of ['plans A', 'plans B', 'plans C']) {
       const rows: Array<{ id: string }> = await ds.query(`INSERT INTO tenants (name) VALUES ($1) RETURNING id`, [name]);
       tenants.push(asTenantId(rows[0]!.id));
@@ -60,8 +60,15 @@ describe('search plans without statistics (Postgres)', () => {
         [tenant, VERSION, docs.map((d) => d.id), texts, vectors, metadata],
       );
     }
+    // Tenant A's scope gets its index; tenant B's stays below its (high) threshold.
+    const build = { m: 16, efConstruction: 64, buildMemory: '64MB' };
+    const indexes = new VectorIndexRepository(ds);
+    await expect(indexes.ensure(scopeOf(tenants[0]!), { ...build, minChunks: 1000 })).resolves.toBe('built');
+    await expect(indexes.ensure(scopeOf(tenants[1]!), { ...build, minChunks: 5000 })).resolves.toBe('too_small');
     search = new SearchRepository(ds);
   }, 120_000);
+
+  const scopeOf = (tenantId: TenantId) => ({ tenantId, namespace: 'ns', embeddingVersion: VERSION, dimensions: DIMS });
 
   afterAll(async () => {
     await ds?.destroy();
@@ -84,11 +91,11 @@ describe('search plans without statistics (Postgres)', () => {
     ...extra,
   });
 
-  async function plan(q: ChunkSearch): Promise<string> {
-    const { sql, params } = searchSql(tenants[0]!, q);
+  async function plan(q: ChunkSearch, tenant = tenants[0]!, analyze = false): Promise<string> {
+    const { sql, params } = searchSql(tenant, q);
     return ds.transaction(async (em) => {
       await em.query(`SELECT set_config('hnsw.ef_search', '100', true), set_config('hnsw.iterative_scan', 'strict_order', true)`);
-      const rows = (await em.query(`EXPLAIN (COSTS OFF) ${sql}`, params)) as Array<{ 'QUERY PLAN': string }>;
+      const rows = (await em.query(`EXPLAIN (${analyze ? 'ANALYZE, TIMING OFF, ' : ''}COSTS OFF) ${sql}`, params)) as Array<{ 'QUERY PLAN': string }>;
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     });
   }
@@ -98,12 +105,23 @@ describe('search plans without statistics (Postgres)', () => {
     expect(rows[0]!.n).toBe('0');
   });
 
-  it.each(['vector', 'hybrid'] as const)('%s: vector candidates come from the HNSW index, not the scope btree', async (mode) => {
+  it.each(['vector', 'hybrid'] as const)('%s: vector candidates come from the scope\'s HNSW index, not the scope btree', async (mode) => {
     const text = await plan(query(mode));
     const ann = text.slice(text.indexOf('CTE ann'), text.indexOf('CTE exact'));
-    expect(ann).toContain(`Index Scan using ${VectorIndexRepository.indexName(VERSION)}`);
+    expect(ann).toContain(`Index Scan using ${VectorIndexRepository.indexName(scopeOf(tenants[0]!))}`);
     expect(ann).not.toContain('chunks_scope_idx');
     expect(ann).not.toContain('Seq Scan');
+  });
+
+  it('a scope without an index skips the index scan and is searched exactly through the scope btree', async () => {
+    const text = await plan(query('vector'), tenants[1]!, true);
+    const ann = text.slice(text.indexOf('CTE ann'), text.indexOf('CTE exact'));
+    expect(ann).toContain('One-Time Filter');
+    expect(ann).toMatch(/\(never executed\)/);
+    const exact = text.slice(text.indexOf('CTE exact'));
+    expect(exact).toContain('chunks_scope_idx');
+    const found = await search.search(tenants[1]!, query('vector'));
+    expect(found.hits).toHaveLength(10);
   });
 
   it.each(['keyword', 'hybrid'] as const)('%s: keyword candidates come from the scoped GIN index', async (mode) => {
@@ -115,7 +133,7 @@ describe('search plans without statistics (Postgres)', () => {
 
   it('with a metadata filter, vector candidates still come from the HNSW index', async () => {
     const text = await plan(query('vector', { scope: { namespace: 'ns', filter: { rare: true } } }));
-    expect(text.slice(text.indexOf('CTE ann'), text.indexOf('CTE exact'))).toContain(`Index Scan using ${VectorIndexRepository.indexName(VERSION)}`);
+    expect(text.slice(text.indexOf('CTE ann'), text.indexOf('CTE exact'))).toContain(`Index Scan using ${VectorIndexRepository.indexName(scopeOf(tenants[0]!))}`);
   });
 
   it('a filtered search at 1 % selectivity returns k rows, nearest first', async () => {

@@ -110,7 +110,6 @@ describe('SearchRepository (Postgres)', () => {
     const tenants = new TenantsRepository(ds);
     tenantA = asTenantId((await tenants.create('search-int A')).id);
     tenantB = asTenantId((await tenants.create('search-int B')).id);
-    await new VectorIndexRepository(ds).ensure(VERSION, DIMS);
 
     // "order": hand-made vectors at known cosine distances from unit(0).
     await writeDoc(tenantA, 'order', 'alpha', [{ text: 'alpha points along the first axis', vector: unit(0) }]);
@@ -141,6 +140,13 @@ describe('SearchRepository (Postgres)', () => {
     await writeDoc(tenantA, 'kw', 'k4', [{ text: 'The engine was purring smoothly.', vector: unit(5) }], { src: 'b' });
     await writeDoc(tenantA, 'kw', 'k5', [{ text: 'Cats are independent animals.', vector: unit(6) }], { src: 'a' });
     await writeDoc(tenantB, 'kw', 'kb', [{ text: 'My cats purr all day long.', vector: unit(2) }], { src: 'a' });
+
+    // Every scope gets its own index, however small, so these tests go through HNSW (exact search has its own).
+    const indexes = new VectorIndexRepository(ds);
+    const build = { minChunks: 1, m: 16, efConstruction: 64, buildMemory: '64MB' };
+    for (const [tenantId, namespace] of [[tenantA, 'order'], [tenantA, 'filter'], [tenantA, 'kw'], [tenantB, 'order'], [tenantB, 'kw']] as const) {
+      await indexes.ensure({ tenantId, namespace, embeddingVersion: VERSION, dimensions: DIMS }, build);
+    }
   });
 
   afterAll(async () => {
@@ -199,7 +205,7 @@ describe('SearchRepository (Postgres)', () => {
         const { sql, params } = searchSql(tenantA, q);
         const plan = ((await em.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${sql}`, params)) as Array<{ 'QUERY PLAN': string }>).map((r) => r['QUERY PLAN']);
         const text = plan.join('\n');
-        expect(text).toContain(`Index Scan using ${VectorIndexRepository.indexName(VERSION)}`);
+        expect(text).toContain(`Index Scan using ${VectorIndexRepository.indexName({ tenantId: tenantA, namespace: 'filter', embeddingVersion: VERSION })}`);
         // The exact CTE's scan sits under a one-time filter on the index's row count and never ran.
         const start = plan.findIndex((line) => line.trim() === 'CTE exact');
         const end = plan.findIndex((line, i) => i > start && /^ {0,2}\S/.test(line));

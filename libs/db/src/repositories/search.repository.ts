@@ -1,6 +1,7 @@
 import { MetadataFilter, SearchMode, TenantId } from '@datafactory/contracts';
 import { DataSource } from 'typeorm';
 import { sqlLiteral, vectorCast } from '../vector-sql';
+import { VectorIndexRepository } from './vector-index.repository';
 
 export interface ChunkScope {
   namespace: string;
@@ -59,7 +60,8 @@ export const RRF_K = 60;
  * never-analysed table the planner believes `tenant_id = $1 AND namespace = $2` matches a handful of rows
  * and picks the scope btree, then sorts the whole namespace. So each query writes the predicates that must
  * not drive the plan as `(…) IS TRUE`, which no index matches:
- * - vector: scope and metadata filter, leaving the version's HNSW index as the only way to order by distance;
+ * - vector: scope and metadata filter, leaving the scope's HNSW index as the only way to order by distance (the
+ *   index's own predicate names the scope through an expression no btree has, VectorIndexRepository.predicateSql);
  * - keyword: `deleted_at IS NULL`, so the partial btree and partial GIN indexes do not apply and the scoped
  *   GIN `(tenant_id, namespace, tsv)` (migration 1763960000000) is the only index left.
  */
@@ -132,14 +134,17 @@ export function searchSql(tenantId: TenantId, q: ChunkSearch): { sql: string; pa
     const vector = param(q.vector.vector);
     const version = sqlLiteral(q.vector.embeddingVersion);
     const fenced = filters.map((c) => ` AND (${c}) IS TRUE`).join('');
+    const scope = { tenantId, namespace: q.scope.namespace, embeddingVersion: q.vector.embeddingVersion };
     ctes.push(
-      // Through the version's HNSW index (same expression and partial predicate as the index).
+      // Through the scope's HNSW index (same expression and partial predicate as the index), when it exists and
+      // is valid: a one-time filter, so a scope without one (small, or still loading) skips straight to exact.
       `ann AS MATERIALIZED (
          SELECT c.id, c.embedding::${cast} <=> ${vector}::${cast} AS value FROM chunks c
-          WHERE (c.tenant_id = $1) IS TRUE AND (c.namespace = $2) IS TRUE AND c.embedding_version = ${version} AND c.deleted_at IS NULL${fenced}
+          WHERE ${VectorIndexRepository.isValidSql(scope)} AND ${VectorIndexRepository.predicateSql(scope, 'c')}
+            AND (c.tenant_id = $1) IS TRUE AND (c.namespace = $2) IS TRUE${fenced}
           ORDER BY c.embedding::${cast} <=> ${vector}::${cast} LIMIT ${limit})`,
-      // Only run when the index yields fewer rows than asked for, so a selective filter never hides hits:
-      // the uncast column does not match the expression index, so Postgres computes exact distances.
+      // Only run when the index yields fewer rows than asked for (a selective filter, or no index), so a filter never
+      // hides hits: the uncast column does not match the expression index, so Postgres computes exact distances.
       `exact AS MATERIALIZED (
          SELECT c.id, c.embedding <=> ${vector}::vector AS value FROM chunks c
           WHERE c.tenant_id = $1 AND c.namespace = $2 AND c.embedding_version = ${version} AND c.deleted_at IS NULL${plain}

@@ -1,55 +1,85 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../data-source';
-import { VectorIndexRepository } from './vector-index.repository';
+import { toVectorLiteral } from '../vector-sql';
+import { VectorIndexBuild, VectorIndexRepository, VectorIndexScope } from './vector-index.repository';
 
 /** This file's own embedding versions; the search tests build theirs under other names. */
 const VERSION = 'test:vi:8';
+const BUILD: VectorIndexBuild = { minChunks: 3, m: 8, efConstruction: 16, buildMemory: '64MB' };
 
 describe('VectorIndexRepository (Postgres)', () => {
   let ds: DataSource;
   let indexes: VectorIndexRepository;
+  let tenantId: string;
 
   beforeAll(async () => {
     const url = process.env['DATAFACTORY_TEST_DATABASE_URL'];
     if (!url) throw new Error('DATAFACTORY_TEST_DATABASE_URL is not set (the integration globalSetup sets it)');
-    ds = createDataSource({ url, poolSize: 4, statementTimeoutMs: 15_000, applicationName: 'df-int-vector-index' });
+    ds = createDataSource({ url, poolSize: 6, statementTimeoutMs: 15_000, applicationName: 'df-int-vector-index' });
     await ds.initialize();
     indexes = new VectorIndexRepository(ds);
+    tenantId = ((await ds.query(`INSERT INTO tenants (name) VALUES ('vector-index int') RETURNING id`)) as Array<{ id: string }>)[0]!.id;
   });
 
   afterAll(async () => {
     await ds?.destroy();
   });
 
+  const scope = (namespace: string, embeddingVersion = VERSION): VectorIndexScope => ({ tenantId, namespace, embeddingVersion, dimensions: 8 });
+
+  /** `n` one-chunk documents in the scope. */
+  async function seed(s: VectorIndexScope, n: number): Promise<void> {
+    const docs: Array<{ id: string }> = await ds.query(
+      `INSERT INTO documents (tenant_id, namespace, doc_id, text, doc_hash, meta_hash, embedding_version, chunk_count, token_count)
+       SELECT $1, $2, 'd' || g || '-' || gen_random_uuid(), 'x', 'h', 'm', $3, 1, 1 FROM generate_series(1, $4::int) g RETURNING id`,
+      [s.tenantId, s.namespace, s.embeddingVersion, n],
+    );
+    const vectors = docs.map((_, i) => toVectorLiteral(Array.from({ length: 8 }, (_, k) => Math.sin(i * 8 + k + 1))));
+    await ds.query(
+      `INSERT INTO chunks (document_id, tenant_id, namespace, doc_id, ordinal, text, chunk_hash, token_count, embedding, embedding_version)
+       SELECT d, $1, $2, 'doc', 0, 'text', md5(d::text), 1, e::vector, $3 FROM unnest($4::bigint[], $5::text[]) AS u(d, e)`,
+      [s.tenantId, s.namespace, s.embeddingVersion, docs.map((d) => d.id), vectors],
+    );
+  }
+
   const definitions = async (name: string): Promise<string[]> =>
     ((await ds.query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'chunks' AND indexname = $1`, [name])) as Array<{ indexdef: string }>).map(
       (r) => r.indexdef,
     );
 
-  it('names the index after a hash of the embedding version', () => {
-    const name = VectorIndexRepository.indexName(VERSION);
-    expect(name).toMatch(/^chunks_hnsw_[0-9a-f]{16}$/);
-    expect(VectorIndexRepository.indexName(VERSION)).toBe(name);
-    expect(VectorIndexRepository.indexName('test:vi:16')).not.toBe(name);
+  it('names the index after a hash of tenant, namespace and embedding version', () => {
+    const name = VectorIndexRepository.indexName(scope('a'));
+    expect(name).toMatch(/^chunks_hnsw_[0-9a-f]{24}$/);
+    expect(VectorIndexRepository.indexName(scope('a'))).toBe(name);
+    expect(VectorIndexRepository.indexName(scope('b'))).not.toBe(name);
+    expect(VectorIndexRepository.indexName(scope('a', 'test:vi:16'))).not.toBe(name);
+    // The separator keeps ("ab", "c") and ("a", "bc") apart.
+    expect(VectorIndexRepository.indexName({ tenantId, namespace: 'x', embeddingVersion: 'yz' })).not.toBe(
+      VectorIndexRepository.indexName({ tenantId, namespace: 'xy', embeddingVersion: 'z' }),
+    );
   });
 
-  it('reports a missing index before ensure', async () => {
-    await expect(indexes.describe('test:vi:never', 8)).resolves.toEqual({
-      name: VectorIndexRepository.indexName('test:vi:never'),
+  it('builds nothing for a scope below the threshold and reports it missing', async () => {
+    await seed(scope('small'), 2);
+    await expect(indexes.ensure(scope('small'), BUILD)).resolves.toBe('too_small');
+    await expect(indexes.describe(scope('small'))).resolves.toEqual({
+      name: VectorIndexRepository.indexName(scope('small')),
       dimensions: 8,
       exists: false,
       valid: false,
       sizeBytes: 0,
     });
+    expect(await definitions(VectorIndexRepository.indexName(scope('small')))).toEqual([]);
   });
 
-  it('creates one valid HNSW cosine index when called three times at once, and again is a no-op', async () => {
-    const name = VectorIndexRepository.indexName(VERSION);
-    const names = await Promise.all([indexes.ensure(VERSION, 8), indexes.ensure(VERSION, 8), indexes.ensure(VERSION, 8)]);
-    expect(names).toEqual([name, name, name]);
+  it('builds one valid index for the scope when called three times at once, and again is a no-op', async () => {
+    await seed(scope('big'), 5);
+    const name = VectorIndexRepository.indexName(scope('big'));
+    const outcomes = await Promise.all([indexes.ensure(scope('big'), BUILD), indexes.ensure(scope('big'), BUILD), indexes.ensure(scope('big'), BUILD)]);
+    expect(outcomes.sort()).toEqual(['built', 'exists', 'exists']);
 
-    const info = await indexes.describe(VERSION, 8);
+    const info = await indexes.describe(scope('big'));
     expect(info).toMatchObject({ name, dimensions: 8, exists: true, valid: true });
     expect(info.sizeBytes).toBeGreaterThan(0);
 
@@ -58,24 +88,58 @@ describe('VectorIndexRepository (Postgres)', () => {
     expect(defs[0]).toContain('USING hnsw');
     expect(defs[0]).toContain('vector_cosine_ops');
     expect(defs[0]).toMatch(/\(embedding\)::vector\(8\)/);
+    expect(defs[0]).toMatch(/WITH \(m='?8'?, ef_construction='?16'?\)/);
+    expect(defs[0]).toContain(`'${tenantId}/big'::text`);
     expect(defs[0]).toContain(`embedding_version = '${VERSION}'::text`);
     expect(defs[0]).toMatch(/deleted_at IS NULL/);
 
-    await expect(indexes.ensure(VERSION, 8)).resolves.toBe(name);
+    await expect(indexes.ensure(scope('big'), BUILD)).resolves.toBe('exists');
     expect(await definitions(name)).toHaveLength(1);
   });
 
-  it('quotes an embedding version containing a single quote in the index predicate', async () => {
-    const version = "test:vi'quoted:8";
-    const name = await indexes.ensure(version, 8);
-    const defs = await definitions(name);
+  it('drops an invalid index left by an interrupted build and builds it again', async () => {
+    await seed(scope('interrupted'), 4);
+    const name = VectorIndexRepository.indexName(scope('interrupted'));
+    await indexes.ensure(scope('interrupted'), BUILD);
+    // What a build killed half-way leaves behind: the catalog entry, marked invalid.
+    await ds.query(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = to_regclass($1)`, [name]);
+    await expect(indexes.describe(scope('interrupted'))).resolves.toMatchObject({ exists: true, valid: false });
+    await expect(indexes.ensure(scope('interrupted'), BUILD)).resolves.toBe('built');
+    await expect(indexes.describe(scope('interrupted'))).resolves.toMatchObject({ exists: true, valid: true });
+  });
+
+  it('quotes a namespace and an embedding version containing single quotes in the index predicate', async () => {
+    const quoted = scope("o'brien", "test:vi'quoted:8");
+    await seed(quoted, 3);
+    await expect(indexes.ensure(quoted, BUILD)).resolves.toBe('built');
+    const defs = await definitions(VectorIndexRepository.indexName(quoted));
     expect(defs).toHaveLength(1);
+    expect(defs[0]).toContain(`'${tenantId}/o''brien'::text`);
     expect(defs[0]).toContain(`embedding_version = 'test:vi''quoted:8'::text`);
-    await expect(indexes.describe(version, 8)).resolves.toMatchObject({ exists: true, valid: true });
+  });
+
+  it('lists the scopes at or above the threshold that lack an index', async () => {
+    await seed(scope('sweep-me'), 3);
+    const unindexed = await indexes.unindexedScopes(VERSION, BUILD.minChunks);
+    const mine = unindexed.filter((s) => s.tenantId === tenantId).map((s) => s.namespace);
+    expect(mine).toContain('sweep-me');
+    expect(mine).not.toContain('small');
+    expect(mine).not.toContain('big');
+  });
+
+  it('drops the shared per-version indexes of earlier releases, and only those', async () => {
+    const legacy = 'chunks_hnsw_00112233445566ff';
+    await ds.query(`CREATE INDEX ${legacy} ON chunks USING hnsw ((embedding::vector(8)) vector_cosine_ops) WHERE embedding_version = 'test:vi:legacy'`);
+    const dropped = await indexes.dropLegacyIndexes();
+    expect(dropped).toContain(legacy);
+    expect(await definitions(legacy)).toEqual([]);
+    expect(await definitions(VectorIndexRepository.indexName(scope('big')))).toHaveLength(1);
   });
 
   it('rejects an invalid dimension and creates nothing', async () => {
-    await expect(indexes.ensure('test:vi:bad', 0)).rejects.toThrow(RangeError);
-    expect(await definitions(VectorIndexRepository.indexName('test:vi:bad'))).toEqual([]);
+    const bad = { ...scope('bad-dims'), dimensions: 0 };
+    await seed(scope('bad-dims'), 3);
+    await expect(indexes.ensure(bad, BUILD)).rejects.toThrow(RangeError);
+    expect(await definitions(VectorIndexRepository.indexName(bad))).toEqual([]);
   });
 });

@@ -1,6 +1,27 @@
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DataSource, QueryRunner } from 'typeorm';
 import { sqlLiteral, vectorCast } from '../vector-sql';
+
+/** What one HNSW index covers: the live chunks of one namespace of one tenant, embedded with one version. */
+export interface VectorIndexScope {
+  tenantId: string;
+  namespace: string;
+  embeddingVersion: string;
+  dimensions: number;
+}
+
+/** How a scope's index is built. */
+export interface VectorIndexBuild {
+  /** A scope with fewer live chunks gets no index: an exact scan of it is fast and has perfect recall. */
+  minChunks: number;
+  m: number;
+  efConstruction: number;
+  /** `maintenance_work_mem` of the build; the graph should fit in it, or the build slows down many times. */
+  buildMemory: string;
+}
+
+export type VectorIndexOutcome = 'exists' | 'built' | 'too_small';
 
 export interface VectorIndexInfo {
   name: string;
@@ -10,38 +31,146 @@ export interface VectorIndexInfo {
   sizeBytes: number;
 }
 
+const BUILD_LOCK = 'datafactory:hnsw-build';
+const BUILD_LOCK_POLL_MS = 100;
+
+/** Per-version indexes of releases before 0.4 (one index shared by every tenant); dropped once scopes have their own. */
+const LEGACY_NAME = /^chunks_hnsw_[0-9a-f]{16}$/;
+
 /**
- * One HNSW (cosine) index per embedding version: a partial expression index over
- * `embedding::vector(<dims>)`, so versions with different dimensions share the `chunks` table.
+ * One HNSW (cosine) index per scope: a partial expression index over `embedding::vector(<dims>)` whose predicate
+ * names the tenant, the namespace and the embedding version (docs/adr/0014). A query therefore searches a graph
+ * that holds only its own scope, and a large batch into a new scope is indexed once, in bulk (a parallel build),
+ * instead of row by row while it loads. Small scopes have no index: they are searched exactly.
+ *
+ * The scope is written as one expression, {@link scopeKeySql}, so the search can name it without also matching
+ * the scope btree (see SearchRepository).
  */
 export class VectorIndexRepository {
   constructor(private readonly ds: DataSource) {}
 
-  static indexName(embeddingVersion: string): string {
-    return `chunks_hnsw_${createHash('sha256').update(embeddingVersion).digest('hex').slice(0, 16)}`;
+  static indexName(scope: Pick<VectorIndexScope, 'tenantId' | 'namespace' | 'embeddingVersion'>): string {
+    const digest = createHash('sha256').update(`${scope.tenantId}\u0000${scope.namespace}\u0000${scope.embeddingVersion}`).digest('hex');
+    return `chunks_hnsw_${digest.slice(0, 24)}`;
   }
 
-  /** Idempotent; serialised across services with an advisory lock so two starts do not race. */
-  async ensure(embeddingVersion: string, dimensions: number): Promise<string> {
-    const name = VectorIndexRepository.indexName(embeddingVersion);
-    await this.ds.transaction(async (em) => {
-      await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`datafactory:hnsw:${embeddingVersion}`]);
-      await em.query(
-        `CREATE INDEX IF NOT EXISTS ${name} ON chunks USING hnsw ((embedding::${vectorCast(dimensions)}) vector_cosine_ops)
-          WHERE embedding_version = ${sqlLiteral(embeddingVersion)} AND deleted_at IS NULL`,
+  /** `tenant_id::text || '/' || namespace`: unambiguous, as a uuid's text has a fixed length. */
+  static scopeKeySql(alias?: string): string {
+    const col = (name: string): string => (alias ? `${alias}.${name}` : name);
+    return `(${col('tenant_id')}::text || '/' || ${col('namespace')})`;
+  }
+
+  /** The index's predicate; a query that writes the same conjuncts can use the index. */
+  static predicateSql(scope: Pick<VectorIndexScope, 'tenantId' | 'namespace' | 'embeddingVersion'>, alias?: string): string {
+    const col = (name: string): string => (alias ? `${alias}.${name}` : name);
+    return (
+      `${VectorIndexRepository.scopeKeySql(alias)} = ${sqlLiteral(`${scope.tenantId}/${scope.namespace}`)}` +
+      ` AND ${col('embedding_version')} = ${sqlLiteral(scope.embeddingVersion)} AND ${col('deleted_at')} IS NULL`
+    );
+  }
+
+  /** True when the scope's index exists and may be used; evaluated once per statement. */
+  static isValidSql(scope: Pick<VectorIndexScope, 'tenantId' | 'namespace' | 'embeddingVersion'>): string {
+    return `(SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass(${sqlLiteral(VectorIndexRepository.indexName(scope))})) IS TRUE`;
+  }
+
+  /**
+   * Builds the scope's index unless it exists or the scope is below `minChunks`. CONCURRENTLY, so writes to
+   * `chunks` (every tenant's) go on during the build. One build at a time (Postgres runs one CONCURRENTLY build
+   * per table anyway), under a session advisory lock: a second caller waits, then finds the index. It waits by
+   * polling `pg_try_advisory_lock`, never inside a statement: a build waits for every transaction older than
+   * itself, so a session blocked in `pg_advisory_lock` would deadlock with it. An invalid index (a build that
+   * was interrupted) is dropped and built again.
+   */
+  async ensure(scope: VectorIndexScope, build: VectorIndexBuild): Promise<VectorIndexOutcome> {
+    const name = VectorIndexRepository.indexName(scope);
+    const runner = this.ds.createQueryRunner();
+    await runner.connect();
+    const lock = [BUILD_LOCK];
+    try {
+      while (!((await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, lock)) as Array<{ locked: boolean }>)[0]?.locked) {
+        await delay(BUILD_LOCK_POLL_MS);
+      }
+      try {
+        return await this.ensureLocked(runner, scope, name, build);
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, lock);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async ensureLocked(runner: QueryRunner, scope: VectorIndexScope, name: string, build: VectorIndexBuild): Promise<VectorIndexOutcome> {
+    const state = await this.state(name, runner);
+    if (state?.valid) return 'exists';
+    if (state) await runner.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+    if ((await this.liveChunks(scope, build.minChunks, runner)) < build.minChunks) return 'too_small';
+    // A build of a large scope takes minutes: the pool's statement timeout is for queries, not for this.
+    await runner.query(`SELECT set_config('maintenance_work_mem', $1, false), set_config('statement_timeout', '0', false)`, [build.buildMemory]);
+    try {
+      await runner.query(
+        `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON chunks
+           USING hnsw ((embedding::${vectorCast(scope.dimensions)}) vector_cosine_ops)
+           WITH (m = ${int(build.m)}, ef_construction = ${int(build.efConstruction)})
+           WHERE ${VectorIndexRepository.predicateSql(scope)}`,
       );
-    });
-    return name;
+    } finally {
+      await runner.query(`RESET maintenance_work_mem; RESET statement_timeout`);
+    }
+    return 'built';
   }
 
-  async describe(embeddingVersion: string, dimensions: number): Promise<VectorIndexInfo> {
-    const name = VectorIndexRepository.indexName(embeddingVersion);
-    const rows: Array<{ valid: boolean; size: string }> = await this.ds.query(
-      `SELECT i.indisvalid AS valid, pg_relation_size(i.indexrelid)::text AS size
-         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`,
+  /** Live chunks of the scope, counted up to `limit`. */
+  async liveChunks(scope: Omit<VectorIndexScope, 'dimensions'>, limit: number, runner?: QueryRunner): Promise<number> {
+    const rows: Array<{ n: number }> = await (runner ?? this.ds).query(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM chunks
+         WHERE tenant_id = $1 AND namespace = $2 AND embedding_version = $3 AND deleted_at IS NULL LIMIT $4) s`,
+      [scope.tenantId, scope.namespace, scope.embeddingVersion, limit],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Scopes of a version with at least `minChunks` live chunks and no valid index (a start-up sweep builds them). */
+  async unindexedScopes(embeddingVersion: string, minChunks: number): Promise<Array<{ tenantId: string; namespace: string }>> {
+    const rows: Array<{ tenant_id: string; namespace: string }> = await this.ds.query(
+      `SELECT tenant_id, namespace FROM chunks WHERE embedding_version = $1 AND deleted_at IS NULL
+        GROUP BY tenant_id, namespace HAVING count(*) >= $2 ORDER BY tenant_id, namespace`,
+      [embeddingVersion, minChunks],
+    );
+    const scopes = rows.map((r) => ({ tenantId: r.tenant_id, namespace: r.namespace }));
+    const states = await Promise.all(scopes.map((s) => this.state(VectorIndexRepository.indexName({ ...s, embeddingVersion }))));
+    return scopes.filter((_, i) => !states[i]?.valid);
+  }
+
+  /** Drops the shared per-version indexes of earlier releases; returns their names. */
+  async dropLegacyIndexes(): Promise<string[]> {
+    const rows: Array<{ name: string }> = await this.ds.query(
+      `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE i.indrelid = to_regclass('chunks') AND c.relname LIKE 'chunks\\_hnsw\\_%'`,
+    );
+    const legacy = rows.map((r) => r.name).filter((name) => LEGACY_NAME.test(name));
+    for (const name of legacy) await this.ds.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+    return legacy;
+  }
+
+  async describe(scope: VectorIndexScope): Promise<VectorIndexInfo> {
+    const name = VectorIndexRepository.indexName(scope);
+    const row = await this.state(name);
+    return { name, dimensions: scope.dimensions, exists: !!row, valid: row?.valid ?? false, sizeBytes: row?.sizeBytes ?? 0 };
+  }
+
+  private async state(name: string, runner?: QueryRunner): Promise<{ valid: boolean; sizeBytes: number } | undefined> {
+    const rows: Array<{ valid: boolean; size: string }> = await (runner ?? this.ds).query(
+      `SELECT i.indisvalid AS valid, pg_relation_size(i.indexrelid)::text AS size FROM pg_index i WHERE i.indexrelid = to_regclass($1)`,
       [name],
     );
     const row = rows[0];
-    return { name, dimensions, exists: !!row, valid: row?.valid ?? false, sizeBytes: row ? Number(row.size) : 0 };
+    return row ? { valid: row.valid, sizeBytes: Number(row.size) } : undefined;
   }
+}
+
+function int(value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`expected a positive integer, got ${value}`);
+  return value;
 }
