@@ -60,7 +60,8 @@ export function startTracing(app: string, env: NodeJS.ProcessEnv = process.env):
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.includes((req.url ?? '').split('?')[0] ?? ''),
-        // Outgoing HTTP from the apps is fetch (undici, below); a bare http call outside a trace is not worth a root span.
+        // Outgoing calls between services are node:http (InternalHttpClient); the embedding provider's are fetch
+        // (undici, below). A bare call outside a trace is not worth a root span.
         requireParentforOutgoingSpans: true,
       }),
       new UndiciInstrumentation({ requireParentforSpans: true }),

@@ -9,6 +9,9 @@ import { ACCESS, Access, AuthenticatedRequest, Principal } from './auth.context'
 import { ApiKeyCodec } from './api-key.codec';
 
 const ROLE_RANK: Record<ApiKeyRole, number> = { reader: 1, writer: 2, admin: 3 };
+/** `last_used_at` has minute resolution (ApiKeysRepository.touch): a key is touched at most this often per process. */
+const TOUCH_EVERY_MS = 60_000;
+const MAX_TOUCHED = 10_000;
 
 /**
  * Authenticates every route (deny by default: a route without an access rule is admin-only) and
@@ -17,6 +20,7 @@ const ROLE_RANK: Record<ApiKeyRole, number> = { reader: 1, writer: 2, admin: 3 }
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly adminDigest: Buffer;
+  private readonly touchedAt = new Map<string, number>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -61,11 +65,20 @@ export class AuthGuard implements CanActivate {
     if (this.codec.looksLikeKey(token)) {
       const key = await this.keys.findActiveByHash(this.codec.hash(token));
       if (key) {
-        void this.keys.touch(key.id).catch(() => undefined);
+        this.touch(key.id);
         return { kind: 'tenant', tenantId: key.tenantId, keyId: key.id, role: key.role };
       }
     }
     throw new AppError(ErrorCode.InvalidCredentials, 'invalid credentials: the API key is unknown or has been revoked');
+  }
+
+  /** Records the key's use without a statement per request: at most once a minute per key and process. */
+  private touch(keyId: string): void {
+    const now = Date.now();
+    if (now - (this.touchedAt.get(keyId) ?? 0) < TOUCH_EVERY_MS) return;
+    if (this.touchedAt.size >= MAX_TOUCHED) this.touchedAt.clear();
+    this.touchedAt.set(keyId, now);
+    void this.keys.touch(keyId).catch(() => undefined);
   }
 }
 

@@ -8,6 +8,8 @@ import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
 
 /** A scope below the threshold is counted again after this long at the earliest (single writes only). */
 const RECHECK_MS = 5_000;
+/** A scope known to have its index is checked again after this long (someone may have dropped the index). */
+const INDEXED_RECHECK_MS = 5 * 60_000;
 /** Remembered scopes; past this the memory is cleared (it is only a cache). */
 const MAX_REMEMBERED = 10_000;
 
@@ -21,7 +23,8 @@ const MAX_REMEMBERED = 10_000;
 @Injectable()
 export class VectorIndexer implements OnApplicationBootstrap {
   private readonly logger = new Logger('vector-index');
-  private readonly indexed = new Set<string>();
+  /** Scopes found indexed, and when. */
+  private readonly indexed = new Map<string, number>();
   private readonly checkedAt = new Map<string, number>();
   private readonly running = new Map<string, Promise<VectorIndexOutcome>>();
 
@@ -39,7 +42,7 @@ export class VectorIndexer implements OnApplicationBootstrap {
   /** Builds the scope's index if it is due and waits for it (or for the build already running). */
   async ensure(tenantId: TenantId, namespace: string): Promise<VectorIndexOutcome> {
     const key = `${tenantId}/${namespace}`;
-    if (this.indexed.has(key)) return 'exists';
+    if (this.knownIndexed(key)) return 'exists';
     let run = this.running.get(key);
     if (!run) {
       run = this.build(tenantId, namespace).finally(() => this.running.delete(key));
@@ -53,7 +56,7 @@ export class VectorIndexer implements OnApplicationBootstrap {
   /** After a single write: the same as {@link ensure}, in the background and at most every few seconds per scope. */
   ensureSoon(tenantId: TenantId, namespace: string): void {
     const key = `${tenantId}/${namespace}`;
-    if (this.indexed.has(key) || this.running.has(key) || Date.now() - (this.checkedAt.get(key) ?? 0) < RECHECK_MS) return;
+    if (this.knownIndexed(key) || this.running.has(key) || Date.now() - (this.checkedAt.get(key) ?? 0) < RECHECK_MS) return;
     this.ensure(tenantId, namespace).catch((err: unknown) => this.logger.warn(`index of ${key} not built: ${String(err)}`));
   }
 
@@ -83,7 +86,11 @@ export class VectorIndexer implements OnApplicationBootstrap {
       this.checkedAt.clear();
     }
     if (outcome === 'too_small') this.checkedAt.set(key, Date.now());
-    else this.indexed.add(key);
+    else this.indexed.set(key, Date.now());
+  }
+
+  private knownIndexed(key: string): boolean {
+    return Date.now() - (this.indexed.get(key) ?? -Infinity) < INDEXED_RECHECK_MS;
   }
 
   private async sweep(): Promise<void> {
