@@ -1,6 +1,6 @@
 import { Tiktoken } from 'js-tiktoken/lite';
 import cl100k_base from 'js-tiktoken/ranks/cl100k_base';
-import { cl100kTokenizer } from './tokenizer';
+import { cl100kTokenizer, mayHaveLongRun } from './tokenizer';
 
 let reference: Tiktoken | undefined;
 /** js-tiktoken (OpenAI's BPE ported as is) without the long-run guard, as the reference for exact ids. */
@@ -64,5 +64,37 @@ describe('cl100kTokenizer', () => {
       '<div class="x">&nbsp;</div>\r\n\ttabs\u00a0nbsp  double  spaces\n\n\n',
     ].join('\n').repeat(20);
     expect(tok.encode(text)).toEqual(rawEncode(text));
+  });
+});
+
+describe('mayHaveLongRun (the pre-check before the long-run scan)', () => {
+  const regex = /\S{65}|\s{65}/;
+  // Every code unit JavaScript's \s matches, and a few that it does not.
+  const spaces = ' \t\n\v\f\r\u00a0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+  const others = 'a.Z9-\u200b\u00ff\u0085é😀';
+
+  it('agrees with /\\S{65}|\\s{65}/ on runs just under, at and over the limit of every kind', () => {
+    for (const pool of [spaces, others]) {
+      for (const n of [1, 63, 64, 65, 66, 200]) {
+        const run = Array.from({ length: n }, (_, i) => pool[i % pool.length]).join('').slice(0, n);
+        for (const text of [run, `x ${run} y`, `${run}${run.slice(0, 1)}`]) {
+          expect(mayHaveLongRun(text)).toBe(regex.test(text));
+        }
+      }
+    }
+  });
+
+  it('agrees with the regex on random mixtures', () => {
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let k = 0; k < 300; k++) {
+      let text = '';
+      while (text.length < 400) {
+        const pool = rnd() < 0.5 ? spaces : others;
+        const len = Math.floor(rnd() * 80);
+        for (let i = 0; i < len; i++) text += pool[Math.floor(rnd() * pool.length)];
+      }
+      expect(mayHaveLongRun(text)).toBe(regex.test(text));
+    }
   });
 });

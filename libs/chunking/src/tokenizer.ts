@@ -22,14 +22,11 @@ const AS_TEXT = { allowedSpecial: new Set<string>(), disallowedSpecial: new Set<
 // ordinary text still counts exactly as cl100k_base; a long run may count a token or two more per
 // slice, and decode(encode(text)) stays exactly text.
 const MAX_RUN = 64;
-// Any such run is also a run of non-space or of space characters: a cheap (non-Unicode) pre-check that
-// spares nearly every text the slower scan below.
-const MAYBE_LONG_RUN = new RegExp(`\\S{${MAX_RUN + 1}}|\\s{${MAX_RUN + 1}}`);
 const LONG_RUN = new RegExp(`\\p{L}{${MAX_RUN + 1},}|[^\\s\\p{L}\\p{N}]{${MAX_RUN + 1},}|\\s{${MAX_RUN + 1},}`, 'gu');
 
 function encodeBounded(text: string): number[] {
   const plain = (part: string): number[] => encodeCl100k(part, AS_TEXT);
-  if (text.length <= MAX_RUN || !MAYBE_LONG_RUN.test(text)) return plain(text);
+  if (text.length <= MAX_RUN || !mayHaveLongRun(text)) return plain(text);
   let out: number[] | undefined;
   let from = 0;
   const append = (part: string): void => {
@@ -52,6 +49,36 @@ function encodeBounded(text: string): number[] {
   if (out === undefined) return plain(text);
   if (from < text.length) append(text.slice(from));
   return out;
+}
+
+/**
+ * Whether the text has more than MAX_RUN space or non-space characters in a row, which any LONG_RUN match is:
+ * a cheap pre-check that spares nearly every text the Unicode scan. One pass over the UTF-16 units (a regex
+ * such as `\S{65}` retries from every position of a long run, and cost more than the encoding it guarded).
+ */
+export function mayHaveLongRun(text: string): boolean {
+  let run = 0;
+  let spaces = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = isSpace(text.charCodeAt(i));
+    if (space === spaces) {
+      if (++run > MAX_RUN) return true;
+    } else {
+      spaces = space;
+      run = 1;
+    }
+  }
+  return false;
+}
+
+/** Exactly the code units JavaScript's `\s` matches. */
+function isSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -8,7 +8,8 @@ describe('toVectorLiteral', () => {
 
   it('keeps 7 significant digits (float4 precision) and drops trailing zeros', () => {
     expect(toVectorLiteral([0.123456789, 1 / 3, -2 / 3])).toBe('[0.1234568,0.3333333,-0.6666667]');
-    expect(toVectorLiteral([123456789])).toBe('[123456800]');
+    expect(toVectorLiteral([123456789])).toBe('[1.234568e+8]');
+    expect(toVectorLiteral([100, 2.5e-7, 1.000000001])).toBe('[100,2.5e-7,1]');
     expect(toVectorLiteral([0.1])).toBe('[0.1]');
   });
 
