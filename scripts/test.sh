@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: prepares what the tests need (npm deps, Node 24, PostgreSQL, Redis, pgvector, build),
-# runs the static checks (types incl. tests, lint with module boundaries), then every Jest project:
+# runs the static checks (types incl. tests, format, lint with module boundaries), then every Jest project:
 # unit, integration (real Postgres + pgvector, Redis), e2e (the five services as processes), faults
 # (crash and outage scenarios on a private PostgreSQL cluster and redis-server), deploy (image, Compose
 # stack, Helm chart) and bench (a smoke of `npm run bench:compare`). Extra arguments go to Jest (`npm test -- --selectProjects unit`).
@@ -26,6 +26,8 @@ bash "$root/bench/compare/ensure-deps.sh"
 log "type-checking (apps, libs, tests, bench/compare)"
 tsc -p tsconfig.json --noEmit
 tsc -p bench/compare/tsconfig.json --noEmit
+log "checking the format (prettier; fix with: npm run format)"
+prettier --check . >/dev/null || { prettier --list-different .; die "files not formatted: run npm run format"; }
 log "linting"
 # @nx/enforce-module-boundaries reads the cached project graph; without one it silently skips.
 NX_DAEMON=false nx show projects >/dev/null
