@@ -115,7 +115,9 @@ const perSecond = (count: number, ms: number): number => (ms > 0 ? round((count 
 const mean = (xs: readonly number[]): number | null => (xs.length === 0 ? null : round(xs.reduce((a, b) => a + b, 0) / xs.length));
 
 function roundSummary(s: Summary | null): Summary | null {
-  return s && { n: s.n, min: round(s.min), mean: round(s.mean), p50: round(s.p50), p95: round(s.p95), p99: round(s.p99), max: round(s.max) };
+  return (
+    s && { n: s.n, min: round(s.min), mean: round(s.mean), p50: round(s.p50), p95: round(s.p95), p99: round(s.p99), max: round(s.max) }
+  );
 }
 
 function describeFailure(result: Extract<ApiResult<unknown>, { ok: false }>): string {
@@ -194,7 +196,13 @@ async function ingestPhase(
   return { result, embeddingVersion };
 }
 
-async function searchPhase(ctx: Context, name: string, mode: SearchMode, queries: readonly string[], filters?: readonly Filter[]): Promise<SearchRunResult> {
+async function searchPhase(
+  ctx: Context,
+  name: string,
+  mode: SearchMode,
+  queries: readonly string[],
+  filters?: readonly Filter[],
+): Promise<SearchRunResult> {
   const failures = new FailureLog();
   let mismatches = 0;
   const latencies: number[] = [];
@@ -238,13 +246,19 @@ async function searchPhase(ctx: Context, name: string, mode: SearchMode, queries
     results_mean: mean(resultCounts),
     total_found_mean: mean(totalFound),
     zero_results: resultCounts.filter((n) => n === 0).length,
-    ...(filters === undefined ? {} : { filter_values: [...new Set(filters.flatMap((f) => Object.values(f)))].sort(), filter_mismatches: mismatches }),
+    ...(filters === undefined
+      ? {}
+      : { filter_values: [...new Set(filters.flatMap((f) => Object.values(f)))].sort(), filter_mismatches: mismatches }),
   };
 }
 
 // --- Main -----------------------------------------------------------------------------------------
 
-async function setUp(api: ApiClient, options: BenchOptions, stamp: string): Promise<{ tenantId: string; keyId: string; writerKey: string }> {
+async function setUp(
+  api: ApiClient,
+  options: BenchOptions,
+  stamp: string,
+): Promise<{ tenantId: string; keyId: string; writerKey: string }> {
   const health = await api.request<HealthResponse>('GET', '/v1/health', null);
   if (!health.ok) {
     const down = health.status === 0 ? ' Is the stack running? Start it with: npm start -- --detach' : '';
@@ -252,11 +266,16 @@ async function setUp(api: ApiClient, options: BenchOptions, stamp: string): Prom
   }
   if (health.body.status !== 'ok') throw new FatalError(`the stack is not healthy: ${JSON.stringify(health.body)}`);
 
-  const tenant = await api.request<TenantResponse>('POST', '/v1/admin/tenants', options.adminToken, { name: `bench ingest-search ${stamp}` });
+  const tenant = await api.request<TenantResponse>('POST', '/v1/admin/tenants', options.adminToken, {
+    name: `bench ingest-search ${stamp}`,
+  });
   if (!tenant.ok) throw new FatalError(`creating the tenant failed: ${describeFailure(tenant)}`);
   const tenantId = tenant.body.tenant_id;
 
-  const key = await api.request<ApiKeyResponse>('POST', `/v1/admin/tenants/${tenantId}/keys`, options.adminToken, { role: 'writer', name: 'bench ingest-search' });
+  const key = await api.request<ApiKeyResponse>('POST', `/v1/admin/tenants/${tenantId}/keys`, options.adminToken, {
+    role: 'writer',
+    name: 'bench ingest-search',
+  });
   if (!key.ok) throw new FatalError(`issuing the writer key failed: ${describeFailure(key)}`);
   return { tenantId, keyId: key.body.key_id, writerKey: key.body.api_key };
 }
@@ -313,7 +332,15 @@ async function main(): Promise<number> {
       console.error('bench: search hybrid+filter');
       const queries = queriesFor('hybrid+filter');
       const rng = createRng(deriveSeed(options.seed, 'filters'));
-      searches.push(await searchPhase(ctx, 'hybrid+filter', 'hybrid', queries, queries.map(() => ({ category: rng.pick(categories) }))));
+      searches.push(
+        await searchPhase(
+          ctx,
+          'hybrid+filter',
+          'hybrid',
+          queries,
+          queries.map(() => ({ category: rng.pick(categories) })),
+        ),
+      );
     } else {
       filterNote = 'skipped: no document has a scalar metadata.category';
     }
@@ -384,7 +411,12 @@ async function main(): Promise<number> {
 }
 
 function printReport(
-  results: { timestamp: string; target: { namespace: string; embedding_version: string | null }; corpus: { source: string; documents: number; text_bytes: number }; options: { url: string; concurrency: number; queries: number; top_k: number } },
+  results: {
+    timestamp: string;
+    target: { namespace: string; embedding_version: string | null };
+    corpus: { source: string; documents: number; text_bytes: number };
+    options: { url: string; concurrency: number; queries: number; top_k: number };
+  },
   ingest: IngestResult,
   reingest: IngestResult,
   searches: readonly SearchRunResult[],

@@ -2,8 +2,7 @@ import { performance } from 'node:perf_hooks';
 
 /** Outcome of one request; never thrown, so a benchmark phase can count failures. */
 export type ApiResult<T> =
-  | { ok: true; status: number; ms: number; body: T }
-  | { ok: false; status: number; ms: number; code: string; message: string };
+  { ok: true; status: number; ms: number; body: T } | { ok: false; status: number; ms: number; code: string; message: string };
 
 /**
  * Minimal JSON client for the DataFactory gateway. `ms` is the client-side latency: from just
@@ -76,7 +75,11 @@ function describe(error: unknown): string {
 }
 
 /** Runs `worker` over `items` with at most `concurrency` calls in flight, in item order. */
-export async function runPool<T>(items: readonly T[], concurrency: number, worker: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  worker: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < items.length) {

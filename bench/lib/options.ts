@@ -90,12 +90,14 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, ti
     const raw = flag(name, envName);
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} (${envName}) must be an integer between ${min} and ${max}, got "${raw}"`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new UsageError(`--${name} (${envName}) must be an integer between ${min} and ${max}, got "${raw}"`);
     return n;
   };
 
   const adminToken = flag('admin-token', 'ADMIN_TOKEN') ?? readDotenv('.env')['ADMIN_TOKEN'];
-  if (!adminToken) throw new UsageError('no admin token: pass --admin-token, set ADMIN_TOKEN, or run from the repository root where .env has ADMIN_TOKEN');
+  if (!adminToken)
+    throw new UsageError('no admin token: pass --admin-token, set ADMIN_TOKEN, or run from the repository root where .env has ADMIN_TOKEN');
 
   const url = (flag('url', 'BENCH_URL') ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`--url must be an http(s) URL, got "${url}"`);

@@ -17,9 +17,14 @@ interface Latency {
 
 function run(out: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile('bash', [join(repoRoot, 'bench/compare/run.sh'), '--smoke', '--out', out], { cwd: repoRoot, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'bash',
+      [join(repoRoot, 'bench/compare/run.sh'), '--smoke', '--out', out],
+      { cwd: repoRoot, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -34,7 +39,13 @@ describe('bench:compare smoke', () => {
 
     const json = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as Record<string, unknown> & {
       corpus: { documents: number; labelled: { dev: number; holdout: number } };
-      peer: { chunks: number; time_to_searchable_s: number; latency: Latency; quality: { all: { queries: number } }; storage: { bytes_per_100k: number } };
+      peer: {
+        chunks: number;
+        time_to_searchable_s: number;
+        latency: Latency;
+        quality: { all: { queries: number } };
+        storage: { bytes_per_100k: number };
+      };
       datafactory: {
         ingest: { statuses: Record<string, number>; chunks: number; index_valid: boolean };
         latency: Record<'hybrid' | 'vector' | 'keyword', Latency>;

@@ -14,7 +14,6 @@ interface AuditEvent {
   hash: string;
 }
 
-
 describe('audit log', () => {
   let t: TenantKeys;
   let other: TenantKeys;
@@ -23,24 +22,43 @@ describe('audit log', () => {
     [t, other] = await Promise.all([createTenant(), createTenant()]);
   });
 
-  const events = async (token: string, query = '') => (await call<{ items: AuditEvent[]; next_cursor: string | null }>('GET', `/v1/audit${query}`, { token })).body.items;
+  const events = async (token: string, query = '') =>
+    (await call<{ items: AuditEvent[]; next_cursor: string | null }>('GET', `/v1/audit${query}`, { token })).body.items;
 
   it('records every mutation with actor, action, target, request and trace ids, and no document content', async () => {
     const secretText = 'CANARY-TEXT that must never reach the audit log';
-    const upsert = await call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace: 'audit', doc_id: 'a1', text: secretText }, headers: { 'x-request-id': 'audit-req-1' } });
+    const upsert = await call('POST', '/v1/docs/upsert', {
+      token: t.writer,
+      body: { namespace: 'audit', doc_id: 'a1', text: secretText },
+      headers: { 'x-request-id': 'audit-req-1' },
+    });
     expect(upsert.status).toBe(200);
     await call('DELETE', '/v1/docs/a1?namespace=audit', { token: t.writer });
-    const batch = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { token: t.writer, body: { namespace: 'audit', documents: [{ doc_id: 'b1', text: secretText }] } });
+    const batch = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', {
+      token: t.writer,
+      body: { namespace: 'audit', documents: [{ doc_id: 'b1', text: secretText }] },
+    });
 
     const mine = await events(t.admin);
     const actions = mine.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['tenant.create', 'key.issue', 'document.upsert', 'document.delete', 'batch.submit']));
     const up = mine.find((e) => e.action === 'document.upsert' && e.target === 'audit/a1')!;
-    expect(up).toMatchObject({ tenant_id: t.tenantId, actor: `key:${t.writerKeyId}`, request_id: 'audit-req-1', trace_id: expect.stringMatching(/^[0-9a-f]{32}$/), details: { status: 'created', chunks: 1 } });
-    expect(mine.find((e) => e.action === 'batch.submit')).toMatchObject({ target: batch.body.job_id, details: { documents: 1, namespace: 'audit' } });
+    expect(up).toMatchObject({
+      tenant_id: t.tenantId,
+      actor: `key:${t.writerKeyId}`,
+      request_id: 'audit-req-1',
+      trace_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      details: { status: 'created', chunks: 1 },
+    });
+    expect(mine.find((e) => e.action === 'batch.submit')).toMatchObject({
+      target: batch.body.job_id,
+      details: { documents: 1, namespace: 'audit' },
+    });
     expect(mine.find((e) => e.action === 'tenant.create')).toMatchObject({ actor: 'admin', target: t.tenantId });
     expect(JSON.stringify(mine)).not.toContain('CANARY-TEXT');
-    const stored = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE details::text LIKE '%CANARY-TEXT%' OR coalesce(target, '') LIKE '%CANARY-TEXT%'`);
+    const stored = await sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_events WHERE details::text LIKE '%CANARY-TEXT%' OR coalesce(target, '') LIKE '%CANARY-TEXT%'`,
+    );
     expect(stored[0]?.n).toBe(0);
   });
 
@@ -85,7 +103,9 @@ describe('audit log', () => {
       });
     await edit({ forged: true });
     try {
-      const admin = await call<{ valid: boolean; first_bad_id?: number; checked: number }>('GET', '/v1/audit/verify', { token: adminToken() });
+      const admin = await call<{ valid: boolean; first_bad_id?: number; checked: number }>('GET', '/v1/audit/verify', {
+        token: adminToken(),
+      });
       expect(admin.body).toMatchObject({ valid: false, first_bad_id: target.id });
       expect(admin.body.checked).toBe(target.id - 1);
       const owner = await call<{ valid: boolean; first_bad_id?: number }>('GET', '/v1/audit/verify', { token: t.admin });

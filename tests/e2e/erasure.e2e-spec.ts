@@ -22,7 +22,6 @@ interface Erasure {
   } | null;
 }
 
-
 /** Every row of every table in the database whose text form contains `needle`, as "table.column" hits. */
 async function scanPostgres(needle: string): Promise<string[]> {
   return withDb(async (c) => {
@@ -32,7 +31,9 @@ async function scanPostgres(needle: string): Promise<string[]> {
     );
     const hits: string[] = [];
     for (const col of columns.rows) {
-      const res = await c.query(`SELECT count(*)::int AS n FROM "${col.table_name}" WHERE "${col.column_name}"::text ILIKE $1`, [`%${needle}%`]);
+      const res = await c.query(`SELECT count(*)::int AS n FROM "${col.table_name}" WHERE "${col.column_name}"::text ILIKE $1`, [
+        `%${needle}%`,
+      ]);
       if (res.rows[0].n > 0) hits.push(`${col.table_name}.${col.column_name}`);
     }
     return hits;
@@ -83,7 +84,9 @@ async function waitErasure(token: string, id: string): Promise<Erasure> {
 
 function verifySignature(certificate: NonNullable<Erasure['certificate']>): boolean {
   const { signature, ...body } = certificate;
-  const expected = createHmac('sha256', process.env['E2E_GOVERNANCE_SIGNING_KEY'] as string).update(canonicalJson(body)).digest('hex');
+  const expected = createHmac('sha256', process.env['E2E_GOVERNANCE_SIGNING_KEY'] as string)
+    .update(canonicalJson(body))
+    .digest('hex');
   return signature.alg === 'HMAC-SHA256' && signature.value === expected;
 }
 
@@ -95,11 +98,22 @@ describe('GDPR erasure', () => {
   beforeAll(async () => {
     t = await createTenant();
     const upsert = (namespace: string, doc_id: string, text: string, extra: Record<string, unknown> = {}) =>
-      call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace, doc_id, text, ...extra }, headers: { 'idempotency-key': randomUUID() } });
-    expect((await upsert('hr', 's1', `Performance review of ${canary}: exceeds expectations.`, { subject_ids: [subject] })).status).toBe(200);
-    expect((await upsert('hr', 's2', 'Salary band 4 confirmed.', { subject_ids: [subject, 'someone-else'], title: `Payroll ${canary}` })).status).toBe(200);
+      call('POST', '/v1/docs/upsert', {
+        token: t.writer,
+        body: { namespace, doc_id, text, ...extra },
+        headers: { 'idempotency-key': randomUUID() },
+      });
+    expect((await upsert('hr', 's1', `Performance review of ${canary}: exceeds expectations.`, { subject_ids: [subject] })).status).toBe(
+      200,
+    );
+    expect(
+      (await upsert('hr', 's2', 'Salary band 4 confirmed.', { subject_ids: [subject, 'someone-else'], title: `Payroll ${canary}` })).status,
+    ).toBe(200);
     expect((await upsert('wiki', 'n1', 'Company holidays are listed on the intranet.')).status).toBe(200);
-    const batch = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { token: t.writer, body: { namespace: 'tickets', documents: [{ doc_id: 's3', text: `Ticket opened by ${canary}`, subject_ids: [subject] }] } });
+    const batch = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', {
+      token: t.writer,
+      body: { namespace: 'tickets', documents: [{ doc_id: 's3', text: `Ticket opened by ${canary}`, subject_ids: [subject] }] },
+    });
     for (let i = 0; i < 200; i++) {
       const job = await call<{ status: string }>('GET', `/v1/jobs/${batch.body.job_id}`, { token: t.reader });
       if (job.body.status === 'completed') break;
@@ -110,14 +124,25 @@ describe('GDPR erasure', () => {
 
   it('validates requests and is for tenant admin keys only', async () => {
     expectError(await call('POST', '/v1/governance/erase', { token: t.admin, body: { scope: 'subject' } }), 400, 'invalid_request');
-    expectError(await call('POST', '/v1/governance/erase', { token: t.admin, body: { scope: 'document', namespace: 'hr' } }), 400, 'invalid_request');
+    expectError(
+      await call('POST', '/v1/governance/erase', { token: t.admin, body: { scope: 'document', namespace: 'hr' } }),
+      400,
+      'invalid_request',
+    );
     expectError(await call('POST', '/v1/governance/erase', { token: t.admin, body: { scope: 'everything' } }), 400, 'invalid_request');
-    expectError(await call('POST', '/v1/governance/erase', { token: t.writer, body: { scope: 'subject', subject_id: subject } }), 403, 'insufficient_role');
+    expectError(
+      await call('POST', '/v1/governance/erase', { token: t.writer, body: { scope: 'subject', subject_id: subject } }),
+      403,
+      'insufficient_role',
+    );
     expectError(await call('GET', `/v1/governance/erasures/${randomUUID()}`, { token: t.admin }), 404, 'erasure_not_found');
   });
 
   it('a dry run reports what would be erased and erases nothing', async () => {
-    const accepted = await call<{ erasure_id: string; job_id: string }>('POST', '/v1/governance/erase', { token: t.admin, body: { scope: 'subject', subject_id: subject, dry_run: true } });
+    const accepted = await call<{ erasure_id: string; job_id: string }>('POST', '/v1/governance/erase', {
+      token: t.admin,
+      body: { scope: 'subject', subject_id: subject, dry_run: true },
+    });
     expect(accepted.status).toBe(202);
     const erasure = await waitErasure(t.admin, accepted.body.erasure_id);
     expect(erasure).toMatchObject({ status: 'completed', dry_run: true });
@@ -129,26 +154,41 @@ describe('GDPR erasure', () => {
   });
 
   it('erasing a subject removes its documents everywhere — Postgres, Redis, logs — with a signed certificate', async () => {
-    const accepted = await call<{ erasure_id: string; job_id: string }>('POST', '/v1/governance/erase', { token: t.admin, body: { scope: 'subject', subject_id: subject } });
+    const accepted = await call<{ erasure_id: string; job_id: string }>('POST', '/v1/governance/erase', {
+      token: t.admin,
+      body: { scope: 'subject', subject_id: subject },
+    });
     expect(accepted.status).toBe(202);
     const erasure = await waitErasure(t.admin, accepted.body.erasure_id);
     expect(erasure.status).toBe('completed');
     const cert = erasure.certificate!;
     expect(cert).toMatchObject({ scope: 'subject', dry_run: false, documents: 3 });
     expect(cert.target.subject_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(cert.stores.find((s) => s.store === 'postgres.documents')).toEqual({ store: 'postgres.documents', before: 3, after: 0, removed: 3 });
+    expect(cert.stores.find((s) => s.store === 'postgres.documents')).toEqual({
+      store: 'postgres.documents',
+      before: 3,
+      after: 0,
+      removed: 3,
+    });
     expect(cert.stores.find((s) => s.store === 'postgres.chunks')?.removed).toBeGreaterThanOrEqual(3);
     expect(cert.verification.length).toBeGreaterThanOrEqual(5);
     cert.verification.forEach((v) => expect(v.result).toBe(0));
     expect(verifySignature(cert)).toBe(true);
     expect(verifySignature({ ...cert, documents: 2 })).toBe(false);
 
-    for (const [ns, id] of [['hr', 's1'], ['hr', 's2'], ['tickets', 's3']]) {
+    for (const [ns, id] of [
+      ['hr', 's1'],
+      ['hr', 's2'],
+      ['tickets', 's3'],
+    ]) {
       expectError(await call('GET', `/v1/docs/${id}?namespace=${ns}`, { token: t.reader }), 404, 'document_not_found');
     }
     for (const mode of ['hybrid', 'keyword', 'vector']) {
       for (const ns of ['hr', 'tickets']) {
-        const res = await call<{ results: Array<{ text: string }> }>('POST', '/v1/search', { token: t.reader, body: { namespace: ns, query: `${canary} review ticket payroll`, mode } });
+        const res = await call<{ results: Array<{ text: string }> }>('POST', '/v1/search', {
+          token: t.reader,
+          body: { namespace: ns, query: `${canary} review ticket payroll`, mode },
+        });
         expect(JSON.stringify(res.body)).not.toContain(canary);
       }
     }
@@ -164,24 +204,42 @@ describe('GDPR erasure', () => {
     expect(spans).not.toContain(canary);
     expect(spans).not.toContain(subject);
 
-    const audit = await call<{ items: Array<{ action: string; target: string; details: Record<string, unknown> }> }>('GET', '/v1/audit', { token: t.admin });
+    const audit = await call<{ items: Array<{ action: string; target: string; details: Record<string, unknown> }> }>('GET', '/v1/audit', {
+      token: t.admin,
+    });
     const complete = audit.body.items.filter((e) => e.action === 'erasure.complete' && e.target === accepted.body.erasure_id);
     expect(complete).toHaveLength(1);
-    expect(complete[0]!.details).toMatchObject({ scope: 'subject', subject_hash: cert.target.subject_hash, documents: 3, certificate_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(complete[0]!.details).toMatchObject({
+      scope: 'subject',
+      subject_hash: cert.target.subject_hash,
+      documents: 3,
+      certificate_sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(audit.body.items.some((e) => e.action === 'erasure.request' && e.target === accepted.body.erasure_id)).toBe(true);
   });
 
   it('erases a single document and a whole namespace', async () => {
     await call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace: 'misc', doc_id: 'd1', text: 'to be erased' } });
-    await call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace: 'misc', doc_id: 'd2', text: 'stays until the namespace goes' } });
-    const one = await call<{ erasure_id: string }>('POST', '/v1/governance/erase', { token: t.admin, body: { scope: 'document', namespace: 'misc', doc_id: 'd1' } });
+    await call('POST', '/v1/docs/upsert', {
+      token: t.writer,
+      body: { namespace: 'misc', doc_id: 'd2', text: 'stays until the namespace goes' },
+    });
+    const one = await call<{ erasure_id: string }>('POST', '/v1/governance/erase', {
+      token: t.admin,
+      body: { scope: 'document', namespace: 'misc', doc_id: 'd1' },
+    });
     expect((await waitErasure(t.admin, one.body.erasure_id)).certificate?.documents).toBe(1);
     expectError(await call('GET', '/v1/docs/d1?namespace=misc', { token: t.reader }), 404, 'document_not_found');
     expect((await call('GET', '/v1/docs/d2?namespace=misc', { token: t.reader })).status).toBe(200);
-    const ns = await call<{ erasure_id: string }>('POST', '/v1/governance/erase', { token: t.admin, body: { scope: 'namespace', namespace: 'misc' } });
+    const ns = await call<{ erasure_id: string }>('POST', '/v1/governance/erase', {
+      token: t.admin,
+      body: { scope: 'namespace', namespace: 'misc' },
+    });
     expect((await waitErasure(t.admin, ns.body.erasure_id)).certificate?.documents).toBe(1);
     expect((await call<{ items: unknown[] }>('GET', '/v1/docs?namespace=misc', { token: t.reader })).body.items).toEqual([]);
     // Writes after the erasure are accepted again: the tombstone only stops writes accepted before it.
-    expect((await call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace: 'misc', doc_id: 'd3', text: 'new data' } })).status).toBe(200);
+    expect(
+      (await call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace: 'misc', doc_id: 'd3', text: 'new data' } })).status,
+    ).toBe(200);
   });
 });

@@ -35,7 +35,10 @@ describe('bad input, errors, health and OpenAPI', () => {
   });
 
   it('413 for a body over the limit (10 MiB by default)', async () => {
-    const res = await call('POST', '/v1/docs/upsert', { token: t.writer, body: { doc_id: 'huge', text: 'a'.repeat(10 * 1024 * 1024 + 10) } });
+    const res = await call('POST', '/v1/docs/upsert', {
+      token: t.writer,
+      body: { doc_id: 'huge', text: 'a'.repeat(10 * 1024 * 1024 + 10) },
+    });
     expectError(res, 413, 'payload_too_large');
   });
 
@@ -49,10 +52,13 @@ describe('bad input, errors, health and OpenAPI', () => {
   it('404 with the error shape for unknown routes; request ids are echoed', async () => {
     const res = await call('GET', '/v1/nope', { token: t.reader, headers: { 'x-request-id': 'my-request-123' } });
     expectError(res, 404, 'route_not_found');
-    expect((res.body as { error: { request_id: string; trace_id: string } }).error).toMatchObject({ request_id: 'my-request-123', trace_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect((res.body as { error: { request_id: string; trace_id: string } }).error).toMatchObject({
+      request_id: 'my-request-123',
+      trace_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
   });
 
-  it('continues the caller\'s W3C trace', async () => {
+  it("continues the caller's W3C trace", async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const res = await call('GET', '/v1/docs/missing', { token: t.reader, headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
     expectError(res, 404, 'document_not_found');
@@ -74,7 +80,17 @@ describe('bad input, errors, health and OpenAPI', () => {
     expect(await ui.text()).toContain('swagger');
     const doc = await call<{ openapi: string; paths: Record<string, Record<string, unknown>> }>('GET', '/docs/openapi.json');
     expect(doc.status).toBe(200);
-    for (const path of ['/v1/docs/upsert', '/v1/docs', '/v1/docs/{docId}', '/v1/search', '/v1/index/stats', '/v1/health', '/v1/admin/tenants', '/v1/admin/tenants/{tenantId}/keys', '/v1/admin/tenants/{tenantId}/keys/{keyId}']) {
+    for (const path of [
+      '/v1/docs/upsert',
+      '/v1/docs',
+      '/v1/docs/{docId}',
+      '/v1/search',
+      '/v1/index/stats',
+      '/v1/health',
+      '/v1/admin/tenants',
+      '/v1/admin/tenants/{tenantId}/keys',
+      '/v1/admin/tenants/{tenantId}/keys/{keyId}',
+    ]) {
       expect(Object.keys(doc.body.paths)).toContain(path);
     }
     const upsertBody = JSON.stringify(doc.body.paths['/v1/docs/upsert']);

@@ -19,14 +19,26 @@ describe('structured logs', () => {
     const t = await createTenant();
     const requestId = `logs-${randomUUID()}`;
     const canary = `LOGCANARY${randomUUID().replace(/-/g, '')}`;
-    const res = await call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace: 'logs', doc_id: 'l1', text: `secret text ${canary}` }, headers: { 'x-request-id': requestId } });
+    const res = await call('POST', '/v1/docs/upsert', {
+      token: t.writer,
+      body: { namespace: 'logs', doc_id: 'l1', text: `secret text ${canary}` },
+      headers: { 'x-request-id': requestId },
+    });
     expect(res.status).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
 
     const lines = logLines().filter((l) => l['request_id'] === requestId);
     const gateway = lines.find((l) => l['service'] === 'gateway' && l['msg'] === 'request');
     const ingest = lines.find((l) => l['service'] === 'ingest' && l['msg'] === 'request');
-    expect(gateway).toMatchObject({ level: 'info', method: 'POST', route: '/v1/docs/upsert', status: 200, tenant_id: t.tenantId, trace_id: expect.stringMatching(/^[0-9a-f]{32}$/), span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(gateway).toMatchObject({
+      level: 'info',
+      method: 'POST',
+      route: '/v1/docs/upsert',
+      status: 200,
+      tenant_id: t.tenantId,
+      trace_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      span_id: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     expect(ingest).toMatchObject({ route: '/v1/docs/upsert', status: 200, tenant_id: t.tenantId, trace_id: gateway!['trace_id'] });
     expect(ingest!['span_id']).not.toBe(gateway!['span_id']);
     expect(typeof gateway!['time']).toBe('string');

@@ -30,18 +30,24 @@ describe('Prometheus metrics', () => {
     const t = await createTenant();
     await call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace: 'metrics', doc_id: 'm1', text: 'metrics are numbers' } });
     await call('POST', '/v1/search', { token: t.reader, body: { namespace: 'metrics', query: 'numbers', mode: 'vector' } });
-    await call('POST', '/v1/docs/upsert/batch', { token: t.writer, body: { namespace: 'metrics', documents: [{ doc_id: 'm2', text: 'batched' }] } });
+    await call('POST', '/v1/docs/upsert/batch', {
+      token: t.writer,
+      body: { namespace: 'metrics', documents: [{ doc_id: 'm2', text: 'batched' }] },
+    });
     await new Promise((r) => setTimeout(r, 1_000));
   });
 
-  it.each(['gateway', 'ingest', 'search', 'job-orchestrator', 'governance'])('%s serves /metrics on its own port, valid for promtool', async (service) => {
-    const text = await scrape(service);
-    expect(text).toContain(`service="${service}"`);
-    expect(text).toContain('process_cpu_user_seconds_total');
-    expect(text).toContain('pg_pool_connections');
-    expect(text).toContain('redis_connection_pool_size');
-    expect(promtoolProblems(text)).toEqual([]);
-  });
+  it.each(['gateway', 'ingest', 'search', 'job-orchestrator', 'governance'])(
+    '%s serves /metrics on its own port, valid for promtool',
+    async (service) => {
+      const text = await scrape(service);
+      expect(text).toContain(`service="${service}"`);
+      expect(text).toContain('process_cpu_user_seconds_total');
+      expect(text).toContain('pg_pool_connections');
+      expect(text).toContain('redis_connection_pool_size');
+      expect(promtoolProblems(text)).toEqual([]);
+    },
+  );
 
   it('labels requests by route template, never by raw path or id', async () => {
     const gateway = await scrape('gateway');

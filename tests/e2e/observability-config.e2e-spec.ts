@@ -21,7 +21,11 @@ interface Rule {
   annotations: Record<string, string>;
 }
 
-const unquote = (value: string): string => value.trim().replace(/^'(.*)'$/s, '$1').replace(/^"(.*)"$/s, '$1');
+const unquote = (value: string): string =>
+  value
+    .trim()
+    .replace(/^'(.*)'$/s, '$1')
+    .replace(/^"(.*)"$/s, '$1');
 const indentOf = (line: string): number => line.length - line.trimStart().length;
 
 /**
@@ -57,7 +61,8 @@ function parseRules(text: string): Rule[] {
     if (section && indent <= sectionIndent) section = undefined;
     if (/^[|>][-+]?$/.test(value)) {
       const block: string[] = [];
-      while (i + 1 < lines.length && (!(lines[i + 1] as string).trim() || indentOf(lines[i + 1] as string) > indent)) block.push((lines[++i] as string).trim());
+      while (i + 1 < lines.length && (!(lines[i + 1] as string).trim() || indentOf(lines[i + 1] as string) > indent))
+        block.push((lines[++i] as string).trim());
       value = block.join('\n').trim();
     }
     if (!section && (key === 'labels' || key === 'annotations') && value === '') {
@@ -72,7 +77,21 @@ function parseRules(text: string): Rule[] {
   return rules;
 }
 
-const KEYWORDS = new Set(['and', 'or', 'unless', 'bool', 'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'inf', 'nan']);
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'inf',
+  'nan',
+]);
 
 /** The metric names a PromQL expression selects (not functions, keywords, label names or label values). */
 function metricNames(expr: string): string[] {
@@ -103,7 +122,12 @@ interface Dashboard {
   panels?: DashboardPanel[];
 }
 
-const dashboardFiles = (): string[] => (existsSync(DASHBOARDS) ? readdirSync(DASHBOARDS).filter((f) => f.endsWith('.json')).sort() : []);
+const dashboardFiles = (): string[] =>
+  existsSync(DASHBOARDS)
+    ? readdirSync(DASHBOARDS)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
 const readDashboard = (file: string): Dashboard => JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as Dashboard;
 const allPanels = (panels: DashboardPanel[] = []): DashboardPanel[] => panels.flatMap((p) => [p, ...allPanels(p.panels)]);
 
@@ -156,14 +180,26 @@ describe('observability config (Prometheus rules, Grafana dashboards)', () => {
   });
 
   it('the metric-name extractor sees metrics and ignores functions, keywords and labels', () => {
-    expect(metricNames('sum by (service) (rate(http_requests_total{status=~"5.."}[5m])) / on (service) sum(rate(foo_total[5m])) > 0.05').sort()).toEqual(['foo_total', 'http_requests_total']);
-    expect(metricNames('histogram_quantile(0.95, sum by (le) (rate(search_duration_seconds_bucket[5m])))')).toEqual(['search_duration_seconds_bucket']);
+    expect(
+      metricNames('sum by (service) (rate(http_requests_total{status=~"5.."}[5m])) / on (service) sum(rate(foo_total[5m])) > 0.05').sort(),
+    ).toEqual(['foo_total', 'http_requests_total']);
+    expect(metricNames('histogram_quantile(0.95, sum by (le) (rate(search_duration_seconds_bucket[5m])))')).toEqual([
+      'search_duration_seconds_bucket',
+    ]);
     expect(metricNames('up{job="datafactory-ingest"} == 0 unless on (queue) bar')).toEqual(['up', 'bar']);
   });
 
   it('covers the required alerts', () => {
     const exprs = rules.map((r) => r.expr).join('\n');
-    for (const needed of ['worker_queue_length', 'http_requests_total', 'up', 'dead_letter_queue_size', 'embedding_api_calls_total', 'process_resident_memory_bytes', 'outbox_lag_seconds']) {
+    for (const needed of [
+      'worker_queue_length',
+      'http_requests_total',
+      'up',
+      'dead_letter_queue_size',
+      'embedding_api_calls_total',
+      'process_resident_memory_bytes',
+      'outbox_lag_seconds',
+    ]) {
       expect(rules.some((r) => metricNames(r.expr).includes(needed))).toBe(true);
     }
     expect(exprs).toContain('status="dead_lettered"');

@@ -8,10 +8,18 @@ interface SearchBody {
 }
 
 const corpus = [
-  { doc_id: 'cats', text: 'Cats purr when they are content. A cat sleeps most of the day.', metadata: { animal: 'cat', year: 2021, tags: ['pets'] } },
+  {
+    doc_id: 'cats',
+    text: 'Cats purr when they are content. A cat sleeps most of the day.',
+    metadata: { animal: 'cat', year: 2021, tags: ['pets'] },
+  },
   { doc_id: 'dogs', text: 'Dogs bark at strangers and love long walks in the park.', metadata: { animal: 'dog', year: 2022 } },
   { doc_id: 'owls', text: 'Owls hunt at night; their feathers make their flight silent.', metadata: { animal: 'owl', year: 2021 } },
-  { doc_id: 'pgvector', text: 'pgvector adds vector similarity search to Postgres with HNSW indexes.', metadata: { topic: 'db', year: 2023 } },
+  {
+    doc_id: 'pgvector',
+    text: 'pgvector adds vector similarity search to Postgres with HNSW indexes.',
+    metadata: { topic: 'db', year: 2023 },
+  },
 ];
 
 describe('search', () => {
@@ -25,7 +33,8 @@ describe('search', () => {
     }
   });
 
-  const search = (body: Record<string, unknown>) => call<SearchBody>('POST', '/v1/search', { token: t.reader, body: { namespace: 'zoo', ...body } });
+  const search = (body: Record<string, unknown>) =>
+    call<SearchBody>('POST', '/v1/search', { token: t.reader, body: { namespace: 'zoo', ...body } });
 
   it.each(['hybrid', 'vector', 'keyword'])('%s mode finds the matching document first with the response contract', async (mode) => {
     const res = await search({ query: 'cats purr', mode, top_k: 3 });
@@ -35,7 +44,13 @@ describe('search', () => {
     expect(res.body.results.length).toBeGreaterThan(0);
     expect(res.body.results.length).toBeLessThanOrEqual(3);
     expect(res.body.total_found).toBeGreaterThanOrEqual(res.body.results.length);
-    expect(res.body.results[0]).toEqual({ doc_id: 'cats', chunk_id: expect.any(String), score: expect.any(Number), text: corpus[0]!.text, metadata: corpus[0]!.metadata });
+    expect(res.body.results[0]).toEqual({
+      doc_id: 'cats',
+      chunk_id: expect.any(String),
+      score: expect.any(Number),
+      text: corpus[0]!.text,
+      metadata: corpus[0]!.metadata,
+    });
     const scores = res.body.results.map((r) => r.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
   });
@@ -73,19 +88,33 @@ describe('search', () => {
       metadata: { rare: i % 40 === 7 },
     }));
     for (let i = 0; i < docs.length; i += 12) {
-      await Promise.all(docs.slice(i, i + 12).map((d) => call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace: 'filtered', ...d } })));
+      await Promise.all(
+        docs.slice(i, i + 12).map((d) => call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace: 'filtered', ...d } })),
+      );
     }
-    const expected = docs.filter((d) => d.metadata.rare).map((d) => d.doc_id).sort();
+    const expected = docs
+      .filter((d) => d.metadata.rare)
+      .map((d) => d.doc_id)
+      .sort();
     expect(expected).toHaveLength(3);
     for (const mode of ['vector', 'hybrid']) {
-      const res = await call<SearchBody>('POST', '/v1/search', { token: t.reader, body: { namespace: 'filtered', query: 'astronomy telescopes', mode, top_k: 10, filter: { rare: true } } });
+      const res = await call<SearchBody>('POST', '/v1/search', {
+        token: t.reader,
+        body: { namespace: 'filtered', query: 'astronomy telescopes', mode, top_k: 10, filter: { rare: true } },
+      });
       expect(res.body.results.map((r) => r.doc_id).sort()).toEqual(expected);
     }
   });
 
   it('scopes by namespace', async () => {
-    await call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace: 'elsewhere', doc_id: 'cats', text: 'A different cats document.' } });
-    const res = await call<SearchBody>('POST', '/v1/search', { token: t.reader, body: { namespace: 'elsewhere', query: 'cats purr', top_k: 10 } });
+    await call('POST', '/v1/docs/upsert', {
+      token: t.writer,
+      body: { namespace: 'elsewhere', doc_id: 'cats', text: 'A different cats document.' },
+    });
+    const res = await call<SearchBody>('POST', '/v1/search', {
+      token: t.reader,
+      body: { namespace: 'elsewhere', query: 'cats purr', top_k: 10 },
+    });
     expect(res.body.results.map((r) => r.text)).toEqual(['A different cats document.']);
     const empty = await call<SearchBody>('POST', '/v1/search', { token: t.reader, body: { namespace: 'nothing-here', query: 'cats' } });
     expect(empty.body).toMatchObject({ results: [], total_found: 0 });

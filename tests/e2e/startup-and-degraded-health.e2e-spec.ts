@@ -65,7 +65,8 @@ describe('start-up validation and degraded health', () => {
 
   it('a service refuses to start when the database is unreachable, naming DATABASE_URL', async () => {
     const port = await freePort();
-    const { code, output } = await run('search', { INTERNAL_TOKEN: secret(), DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/nope` }).exited;
+    const { code, output } = await run('search', { INTERNAL_TOKEN: secret(), DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/nope` })
+      .exited;
     expect(code).toBe(1);
     expect(output).toContain('cannot connect to PostgreSQL');
     expect(output).toContain('DATABASE_URL');
@@ -99,7 +100,13 @@ describe('start-up validation and degraded health', () => {
       // A request that needs a down service fails fast with 503 and a stable code, not a hang or a 500.
       const base = `http://127.0.0.1:${gatewayPort}`;
       const post = async (path: string, token: string, body: unknown) =>
-        (await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, never>>;
+        (
+          await fetch(`${base}${path}`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          })
+        ).json() as Promise<Record<string, never>>;
       const tenant = await post('/v1/admin/tenants', adminToken, { name: 'degraded' });
       const key = await post(`/v1/admin/tenants/${tenant['tenant_id']}/keys`, adminToken, { role: 'writer' });
       const res2 = await fetch(`${base}/v1/docs/upsert`, {
@@ -133,7 +140,11 @@ describe('start-up validation and degraded health', () => {
       const ready = await firstAnswer(`http://127.0.0.1:${port}/health/ready`);
       expect(ready?.status).toBe(200);
       const body = (await ready!.json()) as { status: string; message: string; checks: Record<string, { status: string }> };
-      expect(body).toMatchObject({ status: 'degraded', message: 'down: redis', checks: { postgres: { status: 'up' }, pgvector: { status: 'up' }, redis: { status: 'down' } } });
+      expect(body).toMatchObject({
+        status: 'degraded',
+        message: 'down: redis',
+        checks: { postgres: { status: 'up' }, pgvector: { status: 'up' }, redis: { status: 'down' } },
+      });
       expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
       // Unauthenticated internal call: traced, answered, and its spans' failed export is nobody's problem.
       expect((await fetch(`http://127.0.0.1:${port}/v1/search`, { method: 'POST' })).status).toBe(401);

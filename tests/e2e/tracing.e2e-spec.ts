@@ -46,7 +46,13 @@ describe('tracing (OpenTelemetry → OTLP)', () => {
     const canary = `TRACECANARY${randomUUID().replace(/-/g, '')}`;
     const res = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', {
       token: t.writer,
-      body: { namespace: 'traces', documents: [{ doc_id: 'tr1', text: `first ${canary}`, metadata: { owner: canary } }, { doc_id: 'tr2', text: 'second' }] },
+      body: {
+        namespace: 'traces',
+        documents: [
+          { doc_id: 'tr1', text: `first ${canary}`, metadata: { owner: canary } },
+          { doc_id: 'tr2', text: 'second' },
+        ],
+      },
     });
     expect(res.status).toBe(202);
     const traceId = res.headers.get('x-trace-id') as string;
@@ -59,7 +65,10 @@ describe('tracing (OpenTelemetry → OTLP)', () => {
     const isConsumer = (s: CollectedSpan) => s.service === 'datafactory-ingest' && s.kind === SpanKindCode.Consumer;
     const isHandler = (s: CollectedSpan) => s.service === 'datafactory-job-orchestrator' && s.attributes['nestjs.type'] === 'handler';
     const isWorkerQuery = (s: CollectedSpan) => s.service === 'datafactory-ingest' && isPg(s);
-    const spans = await traceSpans(traceId, (s) => connected(s) && [isGateway, isOrchestrator, isProducer, isConsumer, isHandler, isWorkerQuery].every((p) => s.some(p)));
+    const spans = await traceSpans(
+      traceId,
+      (s) => connected(s) && [isGateway, isOrchestrator, isProducer, isConsumer, isHandler, isWorkerQuery].every((p) => s.some(p)),
+    );
     const gateway = spans.find(isGateway);
     const orchestrator = spans.find(isOrchestrator);
     const producer = spans.find(isProducer);
@@ -67,9 +76,16 @@ describe('tracing (OpenTelemetry → OTLP)', () => {
     expect(gateway).toMatchObject({ attributes: expect.objectContaining({ 'http.route': '/v1/docs/upsert/batch' }) });
     expect(gateway!.parentSpanId).toBeUndefined(); // the client sent no traceparent: the gateway starts the trace
     expect(orchestrator && descends(spans, orchestrator, gateway!)).toBe(true);
-    expect(producer).toMatchObject({ name: 'publish ingest', attributes: expect.objectContaining({ 'messaging.message.id': res.body.job_id }) });
+    expect(producer).toMatchObject({
+      name: 'publish ingest',
+      attributes: expect.objectContaining({ 'messaging.message.id': res.body.job_id }),
+    });
     expect(descends(spans, producer!, orchestrator!)).toBe(true);
-    expect(consumer).toMatchObject({ name: 'process ingest', parentSpanId: producer!.spanId, attributes: expect.objectContaining({ 'messaging.system': 'bullmq', 'datafactory.job.type': 'batch_upsert' }) });
+    expect(consumer).toMatchObject({
+      name: 'process ingest',
+      parentSpanId: producer!.spanId,
+      attributes: expect.objectContaining({ 'messaging.system': 'bullmq', 'datafactory.job.type': 'batch_upsert' }),
+    });
     // The worker's database work hangs under its consumer span.
     const workerQueries = spans.filter(isWorkerQuery);
     expect(workerQueries.length).toBeGreaterThan(0);
@@ -81,14 +97,30 @@ describe('tracing (OpenTelemetry → OTLP)', () => {
     expect(JSON.stringify(spans)).not.toContain(canary);
   });
 
-  it('a synchronous upsert and a search continue the caller\'s traceparent through gateway, service and Postgres', async () => {
+  it("a synchronous upsert and a search continue the caller's traceparent through gateway, service and Postgres", async () => {
     const t = await createTenant();
     const traceId = randomUUID().replace(/-/g, '');
     const callerSpan = '00f067aa0ba902b7';
     const canary = `QUERYCANARY${randomUUID().replace(/-/g, '')}`;
     const headers = { traceparent: `00-${traceId}-${callerSpan}-01` };
-    expect((await call('POST', '/v1/docs/upsert', { token: t.writer, body: { namespace: 'traces', doc_id: 's1', text: `hello ${canary}` }, headers })).status).toBe(200);
-    expect((await call('POST', '/v1/search', { token: t.reader, body: { namespace: 'traces', query: `hello ${canary}`, mode: 'hybrid' }, headers })).status).toBe(200);
+    expect(
+      (
+        await call('POST', '/v1/docs/upsert', {
+          token: t.writer,
+          body: { namespace: 'traces', doc_id: 's1', text: `hello ${canary}` },
+          headers,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call('POST', '/v1/search', {
+          token: t.reader,
+          body: { namespace: 'traces', query: `hello ${canary}`, mode: 'hybrid' },
+          headers,
+        })
+      ).status,
+    ).toBe(200);
     // Whatever a query string holds is redacted from URL attributes (a bad cursor, refused by governance).
     expect((await call('GET', `/v1/audit?cursor=${canary}`, { token: t.admin, headers })).status).toBe(400);
     expect((await call('GET', '/v1/audit?limit=1', { token: t.admin, headers })).status).toBe(200);
@@ -97,7 +129,10 @@ describe('tracing (OpenTelemetry → OTLP)', () => {
     const isGatewayServer = isServer('datafactory-gateway');
     const spans = await traceSpans(
       traceId,
-      (s) => connected(s, callerSpan) && s.filter(isGatewayServer).length === 4 && services.every((svc) => s.some(isServer(svc)) && s.some((x) => x.service === svc && isPg(x))),
+      (s) =>
+        connected(s, callerSpan) &&
+        s.filter(isGatewayServer).length === 4 &&
+        services.every((svc) => s.some(isServer(svc)) && s.some((x) => x.service === svc && isPg(x))),
     );
     const gatewayServers = spans.filter(isGatewayServer);
     expect(gatewayServers.length).toBe(4);
@@ -113,7 +148,13 @@ describe('tracing (OpenTelemetry → OTLP)', () => {
 
   it('spans carry service name, version and environment; Redis polling makes no root spans, health and metrics polls none at all', async () => {
     const all = readSpans(spansFile());
-    const services = ['datafactory-gateway', 'datafactory-ingest', 'datafactory-search', 'datafactory-job-orchestrator', 'datafactory-governance'];
+    const services = [
+      'datafactory-gateway',
+      'datafactory-ingest',
+      'datafactory-search',
+      'datafactory-job-orchestrator',
+      'datafactory-governance',
+    ];
     expect([...new Set(all.map((s) => s.service))].sort()).toEqual([...services].sort());
     for (const s of all) expect(s).toMatchObject({ version: SERVICE_VERSION, environment: 'e2e' });
     // A Redis command span always has a parent (a request or a job): BullMQ's constant polling is not traced.
@@ -124,6 +165,8 @@ describe('tracing (OpenTelemetry → OTLP)', () => {
       const statement = String(s.attributes['db.statement'] ?? s.attributes['db.query.text'] ?? '');
       expect(statement).toMatch(/^[a-z]*$/i);
     }
-    expect(all.filter((s) => /\/health\/(live|ready)|\/metrics/.test(String(s.attributes['url.path'] ?? s.attributes['http.target'] ?? '')))).toEqual([]);
+    expect(
+      all.filter((s) => /\/health\/(live|ready)|\/metrics/.test(String(s.attributes['url.path'] ?? s.attributes['http.target'] ?? ''))),
+    ).toEqual([]);
   });
 });

@@ -49,7 +49,12 @@ let tenantId: string;
 let writer: string;
 const report: ScenarioReport[] = [];
 
-async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${stack.gatewayUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${writer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -71,7 +76,11 @@ async function sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function batch(prefix: string, n: number, text: (i: number) => string = (i) => `Document ${prefix} ${i}. ` + 'resilient systems survive crashes. '.repeat(20)) {
+function batch(
+  prefix: string,
+  n: number,
+  text: (i: number) => string = (i) => `Document ${prefix} ${i}. ` + 'resilient systems survive crashes. '.repeat(20),
+) {
   return Array.from({ length: n }, (_, i) => ({ doc_id: `${prefix}-${i}`, text: text(i), metadata: { i } }));
 }
 
@@ -87,12 +96,29 @@ async function submit(namespace: string, documents: Array<{ doc_id: string; text
 /** Job state straight from Postgres (the API may be the thing that is down). */
 async function jobRow(jobId: string): Promise<Job | null> {
   try {
-    const rows = await sql<{ id: string; status: string; processed: number; total: number; attempts: number; counts: Job['counts']; result: Job['result']; error: Job['error'] }>(
-      `SELECT id, status, processed, total, attempts, counts, result, error FROM jobs WHERE id = $1`,
-      [jobId],
-    );
+    const rows = await sql<{
+      id: string;
+      status: string;
+      processed: number;
+      total: number;
+      attempts: number;
+      counts: Job['counts'];
+      result: Job['result'];
+      error: Job['error'];
+    }>(`SELECT id, status, processed, total, attempts, counts, result, error FROM jobs WHERE id = $1`, [jobId]);
     const r = rows[0];
-    return r ? { job_id: r.id, status: r.status, processed: r.processed, total: r.total, attempts: r.attempts, counts: r.counts, result: r.result, error: r.error } : null;
+    return r
+      ? {
+          job_id: r.id,
+          status: r.status,
+          processed: r.processed,
+          total: r.total,
+          attempts: r.attempts,
+          counts: r.counts,
+          result: r.result,
+          error: r.error,
+        }
+      : null;
   } catch {
     return null; // Postgres is down in this moment
   }
@@ -109,7 +135,8 @@ async function waitFor(jobId: string, predicate: (job: Job) => boolean, timeoutM
 }
 
 const waitEnd = (jobId: string, timeoutMs = 120_000) => waitFor(jobId, (j) => TERMINAL.includes(j.status), timeoutMs, 'an end state');
-const waitProcessed = (jobId: string, n: number) => waitFor(jobId, (j) => j.status === 'running' && j.processed >= n, 60_000, `${n} processed documents`);
+const waitProcessed = (jobId: string, n: number) =>
+  waitFor(jobId, (j) => j.status === 'running' && j.processed >= n, 60_000, `${n} processed documents`);
 
 interface SseRead {
   events: Array<{ id: number; type: string; data: Record<string, unknown> }>;
@@ -118,7 +145,10 @@ interface SseRead {
 
 /** Reads a job's SSE stream until the server closes it after the terminal event. */
 async function readEvents(jobId: string): Promise<SseRead> {
-  const res = await fetch(`${stack.gatewayUrl}/v1/jobs/${jobId}/events`, { headers: { authorization: `Bearer ${writer}` }, signal: AbortSignal.timeout(120_000) });
+  const res = await fetch(`${stack.gatewayUrl}/v1/jobs/${jobId}/events`, {
+    headers: { authorization: `Bearer ${writer}` },
+    signal: AbortSignal.timeout(120_000),
+  });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toContain('text/event-stream');
   const text = await res.text();
@@ -161,7 +191,14 @@ function watchConsistency(namespace: string): { stop: () => Promise<number> } {
   };
 }
 
-async function audit(scenario: string, namespace: string, docIds: string[], job: Job, recoverMs: number | null, notes?: string): Promise<ScenarioReport> {
+async function audit(
+  scenario: string,
+  namespace: string,
+  docIds: string[],
+  job: Job,
+  recoverMs: number | null,
+  notes?: string,
+): Promise<ScenarioReport> {
   const present = await sql<{ doc_id: string; n: number }>(
     `SELECT doc_id, count(*)::int AS n FROM documents WHERE tenant_id = $1 AND namespace = $2 AND status = 'active' GROUP BY doc_id`,
     [tenantId, namespace],
@@ -235,9 +272,17 @@ beforeAll(async () => {
     },
   });
   const admin = { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' };
-  const tenant = (await (await fetch(`${stack.gatewayUrl}/v1/admin/tenants`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'faults' }) })).json()) as { tenant_id: string };
+  const tenant = (await (
+    await fetch(`${stack.gatewayUrl}/v1/admin/tenants`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'faults' }) })
+  ).json()) as { tenant_id: string };
   tenantId = tenant.tenant_id;
-  const key = (await (await fetch(`${stack.gatewayUrl}/v1/admin/tenants/${tenantId}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ role: 'writer' }) })).json()) as { api_key: string };
+  const key = (await (
+    await fetch(`${stack.gatewayUrl}/v1/admin/tenants/${tenantId}/keys`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ role: 'writer' }),
+    })
+  ).json()) as { api_key: string };
   writer = key.api_key;
 }, 120_000);
 
@@ -247,7 +292,10 @@ afterAll(async () => {
     // Crashes, retries and dead letters were logged at debug level: none of it may carry document text.
     for (const file of readdirSync(stack.logDir)) {
       const log = readFileSync(join(stack.logDir, file), 'utf8');
-      expect({ file, leaks: ['resilient systems survive crashes', 'POISON-PILL', 'REJECT-ME'].filter((text) => log.includes(text)) }).toEqual({ file, leaks: [] });
+      expect({
+        file,
+        leaks: ['resilient systems survive crashes', 'POISON-PILL', 'REJECT-ME'].filter((text) => log.includes(text)),
+      }).toEqual({ file, leaks: [] });
     }
   }
   if (stack) await stopStack(stack);
@@ -265,7 +313,13 @@ describe('durable jobs under faults', () => {
     const t0 = Date.now();
     await restartService(stack, 'ingest');
     const job = await waitEnd(jobId);
-    const row = await audit('kill -9 ingest worker', 'kill-worker', docs.map((d) => d.doc_id), job, Date.now() - t0);
+    const row = await audit(
+      'kill -9 ingest worker',
+      'kill-worker',
+      docs.map((d) => d.doc_id),
+      job,
+      Date.now() - t0,
+    );
     expectClean(row, job);
   });
 
@@ -274,14 +328,22 @@ describe('durable jobs under faults', () => {
     const docs = batch('kill-api', 60);
     const jobId = await submit('kill-api', docs);
     await sleep(1_000);
-    const unpublished = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE job_id = $1 AND published_at IS NULL`, [jobId]);
+    const unpublished = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE job_id = $1 AND published_at IS NULL`, [
+      jobId,
+    ]);
     expect(unpublished[0]?.n).toBe(1);
     expect((await jobRow(jobId))?.status).toBe('queued');
     await signalService(stack, 'job-orchestrator', 'SIGKILL');
     const t0 = Date.now();
     await restartService(stack, 'job-orchestrator');
     const job = await waitEnd(jobId);
-    const row = await audit('kill -9 API after commit, before enqueue', 'kill-api', docs.map((d) => d.doc_id), job, Date.now() - t0);
+    const row = await audit(
+      'kill -9 API after commit, before enqueue',
+      'kill-api',
+      docs.map((d) => d.doc_id),
+      job,
+      Date.now() - t0,
+    );
     expectClean(row, job);
   });
 
@@ -301,16 +363,31 @@ describe('durable jobs under faults', () => {
     const job = await waitEnd(jobId);
     const queuedJob = await waitEnd(queuedJobId);
     const recover = Date.now() - t0;
-    const row = await audit(scenario, ns, docs.map((d) => d.doc_id), job, recover);
+    const row = await audit(
+      scenario,
+      ns,
+      docs.map((d) => d.doc_id),
+      job,
+      recover,
+    );
     expectClean(row, job);
-    const queuedRow = await audit(`${scenario} (job queued at the time)`, `${ns}-queued`, queuedDocs.map((d) => d.doc_id), queuedJob, recover);
+    const queuedRow = await audit(
+      `${scenario} (job queued at the time)`,
+      `${ns}-queued`,
+      queuedDocs.map((d) => d.doc_id),
+      queuedJob,
+      recover,
+    );
     expectClean(queuedRow, queuedJob);
   });
 
   it('while Redis is down new jobs are refused with 503 queue_unavailable; readiness requires noeviction', async () => {
     await redis.kill();
     try {
-      const res = await api<{ error: { code: string; message: string } }>('POST', '/v1/docs/upsert/batch', { namespace: 'redis-down', documents: batch('down', 1) });
+      const res = await api<{ error: { code: string; message: string } }>('POST', '/v1/docs/upsert/batch', {
+        namespace: 'redis-down',
+        documents: batch('down', 1),
+      });
       expect(res.status).toBe(503);
       expect(res.body.error).toMatchObject({ code: 'queue_unavailable', message: expect.stringContaining('Redis') });
     } finally {
@@ -340,12 +417,21 @@ describe('durable jobs under faults', () => {
     const jobId = await submit('sigterm', docs);
     await waitProcessed(jobId, 30);
     await signalService(stack, 'ingest', 'SIGTERM');
-    const handedBack = await sql<{ data: { reason?: string } }>(`SELECT data FROM job_events WHERE job_id = $1 AND type = 'queued' ORDER BY seq DESC LIMIT 1`, [jobId]);
+    const handedBack = await sql<{ data: { reason?: string } }>(
+      `SELECT data FROM job_events WHERE job_id = $1 AND type = 'queued' ORDER BY seq DESC LIMIT 1`,
+      [jobId],
+    );
     expect(handedBack[0]?.data.reason).toContain('handed back');
     const t0 = Date.now();
     await restartService(stack, 'ingest');
     const job = await waitEnd(jobId);
-    const row = await audit('SIGTERM worker mid-batch (hand back)', 'sigterm', docs.map((d) => d.doc_id), job, Date.now() - t0);
+    const row = await audit(
+      'SIGTERM worker mid-batch (hand back)',
+      'sigterm',
+      docs.map((d) => d.doc_id),
+      job,
+      Date.now() - t0,
+    );
     expectClean(row, job);
   });
 
@@ -360,7 +446,14 @@ describe('durable jobs under faults', () => {
     const t0 = Date.now();
     const job = await waitEnd(jobId);
     const violations = await watch.stop();
-    const row = await audit('stop Postgres (immediate) mid-batch', 'pg-stop', docs.map((d) => d.doc_id), job, Date.now() - t0, `half-written observations: ${violations}`);
+    const row = await audit(
+      'stop Postgres (immediate) mid-batch',
+      'pg-stop',
+      docs.map((d) => d.doc_id),
+      job,
+      Date.now() - t0,
+      `half-written observations: ${violations}`,
+    );
     expect(violations).toBe(0);
     expect(await halfWritten('pg-stop')).toBe(0);
     expectClean(row, job);
@@ -385,15 +478,26 @@ describe('durable jobs under faults', () => {
     const after = (await jobRow(jobId)) as Job;
     expect(after.status).toBe('completed');
     expect(after.counts).toEqual(job.counts);
-    const completions = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM job_events WHERE job_id = $1 AND type = 'completed'`, [jobId]);
+    const completions = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM job_events WHERE job_id = $1 AND type = 'completed'`, [
+      jobId,
+    ]);
     expect(completions[0]?.n).toBe(1);
-    const row = await audit('SIGSTOP worker past its lock, then SIGCONT', 'sigstop', docs.map((d) => d.doc_id), after, recover);
+    const row = await audit(
+      'SIGSTOP worker past its lock, then SIGCONT',
+      'sigstop',
+      docs.map((d) => d.doc_id),
+      after,
+      recover,
+    );
     expectClean(row, after);
     await signalPid(second, 'SIGTERM');
   });
 
   it('a poison document is dead-lettered after its retries while other jobs keep flowing; a rejected document fails alone', async () => {
-    const poisonDocs = [...batch('poison', 2), { doc_id: 'poison-pill', text: 'this one contains POISON-PILL and always breaks the model' }];
+    const poisonDocs = [
+      ...batch('poison', 2),
+      { doc_id: 'poison-pill', text: 'this one contains POISON-PILL and always breaks the model' },
+    ];
     const poisonJob = await submit('poison', poisonDocs);
     const stream = readEvents(poisonJob);
     const others = await Promise.all([0, 1, 2].map((i) => submit(`flowing-${i}`, batch(`flowing-${i}`, 15))));
@@ -401,7 +505,13 @@ describe('durable jobs under faults', () => {
 
     for (const [i, id] of others.entries()) {
       const job = await waitEnd(id);
-      const row = await audit(`other jobs flowing during the poison job (${i + 1}/3)`, `flowing-${i}`, batch(`flowing-${i}`, 15).map((d) => d.doc_id), job, null);
+      const row = await audit(
+        `other jobs flowing during the poison job (${i + 1}/3)`,
+        `flowing-${i}`,
+        batch(`flowing-${i}`, 15).map((d) => d.doc_id),
+        job,
+        null,
+      );
       expectClean(row, job);
     }
 
@@ -409,7 +519,10 @@ describe('durable jobs under faults', () => {
     expect(dead.status).toBe('dead_lettered');
     expect(dead.attempts).toBeGreaterThanOrEqual(5);
     expect(dead.error).toMatchObject({ code: 'embedding_failed' });
-    const events = await sql<{ type: string; data: { delay_ms?: number; attempt?: number } }>(`SELECT type, data FROM job_events WHERE job_id = $1 ORDER BY seq`, [poisonJob]);
+    const events = await sql<{ type: string; data: { delay_ms?: number; attempt?: number } }>(
+      `SELECT type, data FROM job_events WHERE job_id = $1 ORDER BY seq`,
+      [poisonJob],
+    );
     const retries = events.filter((e) => e.type === 'retrying');
     expect(retries).toHaveLength(4);
     // 500 ms × 2^(n-1) ± 20 % jitter
@@ -425,10 +538,20 @@ describe('durable jobs under faults', () => {
     expect(live.events.map((e) => e.type)).toEqual(events.map((e) => e.type));
     expect(live.events.map((e) => e.id)).toEqual(live.events.map((_, i) => i + 1));
     expect(live.events[0]?.data).toMatchObject({ position: expect.any(Number) });
-    expect(live.events.filter((e) => e.type === 'retrying')[0]?.data).toMatchObject({ attempt: 1, next_attempt: 2, delay_ms: expect.any(Number) });
+    expect(live.events.filter((e) => e.type === 'retrying')[0]?.data).toMatchObject({
+      attempt: 1,
+      next_attempt: 2,
+      delay_ms: expect.any(Number),
+    });
     expect(live.heartbeats).toBeGreaterThan(0);
-    const dlq = await api<{ items: Array<{ job_id: string; error: { code: string; class?: string }; attempts: number }> }>('GET', '/v1/dlq');
-    expect(dlq.body.items.find((d) => d.job_id === poisonJob)).toMatchObject({ error: { code: 'embedding_failed', class: 'embedding_failed' }, attempts: 5 });
+    const dlq = await api<{ items: Array<{ job_id: string; error: { code: string; class?: string }; attempts: number }> }>(
+      'GET',
+      '/v1/dlq',
+    );
+    expect(dlq.body.items.find((d) => d.job_id === poisonJob)).toMatchObject({
+      error: { code: 'embedding_failed', class: 'embedding_failed' },
+      attempts: 5,
+    });
     // A replay runs it again with a fresh set of attempts (and, still poisoned, dead-letters it again).
     const replay = await api<{ status: string }>('POST', `/v1/dlq/${poisonJob}/replay`);
     expect(replay.status).toBe(202);
@@ -436,7 +559,16 @@ describe('durable jobs under faults', () => {
     expect((await api<{ items: Array<{ job_id: string }> }>('GET', '/v1/dlq')).body.items.map((d) => d.job_id)).not.toContain(poisonJob);
     const again = await waitFor(poisonJob, (j) => j.status === 'dead_lettered' && j.attempts >= 10, 90_000, 'a second dead letter');
     expect(again.counts.created).toBe(2);
-    report.push({ scenario: 'poison document → dead letter', submitted: poisonDocs.length, completed: 0, lost: 0, duplicate_documents: 0, duplicate_chunks: 0, time_to_recover_ms: null, notes: `dead_lettered after ${dead.attempts} attempts` });
+    report.push({
+      scenario: 'poison document → dead letter',
+      submitted: poisonDocs.length,
+      completed: 0,
+      lost: 0,
+      duplicate_documents: 0,
+      duplicate_chunks: 0,
+      time_to_recover_ms: null,
+      notes: `dead_lettered after ${dead.attempts} attempts`,
+    });
 
     const rejected = await waitEnd(rejectJob);
     expect(rejected.status).toBe('completed');
@@ -447,7 +579,11 @@ describe('durable jobs under faults', () => {
   it('50 concurrent identical requests with one Idempotency-Key create exactly one job', async () => {
     const key = randomUUID();
     const docs = batch('idem', 10);
-    const responses = await Promise.all(Array.from({ length: 50 }, () => api<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { namespace: 'idem', documents: docs }, { 'idempotency-key': key })));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        api<{ job_id: string }>('POST', '/v1/docs/upsert/batch', { namespace: 'idem', documents: docs }, { 'idempotency-key': key }),
+      ),
+    );
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
     const ids = new Set(responses.map((r) => r.body.job_id));
     expect(ids.size).toBe(1);
@@ -463,11 +599,18 @@ describe('durable jobs under faults', () => {
     } finally {
       client.disconnect();
     }
-    const row = await audit('50 concurrent requests, one Idempotency-Key', 'idem', docs.map((d) => d.doc_id), job, null, `${ids.size} job(s) created`);
+    const row = await audit(
+      '50 concurrent requests, one Idempotency-Key',
+      'idem',
+      docs.map((d) => d.doc_id),
+      job,
+      null,
+      `${ids.size} job(s) created`,
+    );
     expectClean(row, job);
   });
 
-  it('two orchestrators schedule each tenant\'s retention sweep once per window', async () => {
+  it("two orchestrators schedule each tenant's retention sweep once per window", async () => {
     const second = await startExtraInstance(stack, 'job-orchestrator', 'job-orchestrator-2');
     try {
       await sleep(4_000);
@@ -480,13 +623,22 @@ describe('durable jobs under faults', () => {
     );
     expect(rows.length).toBeGreaterThanOrEqual(2);
     rows.forEach((r) => expect(r.n).toBe(1));
-    const ended = await sql<{ status: string }>(`SELECT DISTINCT status FROM jobs WHERE tenant_id = $1 AND type = 'retention_sweep' AND status IN ('failed', 'dead_lettered')`, [tenantId]);
+    const ended = await sql<{ status: string }>(
+      `SELECT DISTINCT status FROM jobs WHERE tenant_id = $1 AND type = 'retention_sweep' AND status IN ('failed', 'dead_lettered')`,
+      [tenantId],
+    );
     expect(ended).toEqual([]);
   });
 
   it('an erasure covers a batch still waiting to run: its document fails as document_erased and its text is gone', async () => {
     const admin = { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' };
-    const key = (await (await fetch(`${stack.gatewayUrl}/v1/admin/tenants/${tenantId}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ role: 'admin' }) })).json()) as { api_key: string };
+    const key = (await (
+      await fetch(`${stack.gatewayUrl}/v1/admin/tenants/${tenantId}/keys`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ role: 'admin' }),
+      })
+    ).json()) as { api_key: string };
     const subject = `person-${randomUUID()}`;
     const busy = await submit('erase-busy', batch('erase-busy', 200)); // occupies the single worker
     await waitProcessed(busy, 5);

@@ -16,9 +16,12 @@ export interface ScenarioReport {
 /** Prints the per-scenario table and writes it to tmp/fault-report.json. */
 export function writeFaultReport(rows: ScenarioReport[]): void {
   const header = ['scenario', 'submitted', 'completed', 'lost', 'dup docs', 'dup chunks', 'recover ms'];
-  const lines = rows.map((r) => [r.scenario, r.submitted, r.completed, r.lost, r.duplicate_documents, r.duplicate_chunks, r.time_to_recover_ms ?? '-'].map(String));
+  const lines = rows.map((r) =>
+    [r.scenario, r.submitted, r.completed, r.lost, r.duplicate_documents, r.duplicate_chunks, r.time_to_recover_ms ?? '-'].map(String),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+  const fmt = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
   const table = [fmt(header), ...lines.map(fmt)].join('\n');
   const dir = join(repoRoot, 'tmp');
   mkdirSync(dir, { recursive: true });

@@ -52,7 +52,9 @@ export function documentedKeys(valuesYaml: string): Array<{ key: string; descrip
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       const path = prefix ? `${prefix}.${key}` : key;
       // A comment above the first key of a nested map belongs to the map node in the yaml library.
-      const before = [index === 0 ? node.commentBefore : null, isScalar(pair.key) ? pair.key.commentBefore : null].filter(Boolean).join('\n');
+      const before = [index === 0 ? node.commentBefore : null, isScalar(pair.key) ? pair.key.commentBefore : null]
+        .filter(Boolean)
+        .join('\n');
       const description = docComment(before);
       if (description) out.push({ key: path, description });
       walk(pair.value, path);
@@ -132,7 +134,10 @@ export function readmeWithTable(readme: string, table: string): string {
 
 if (process.argv[1]?.endsWith('values-table.ts')) {
   const chart = join(process.cwd(), 'helm', 'datafactory');
-  const table = valuesTable(readFileSync(join(chart, 'values.yaml'), 'utf8'), JSON.parse(readFileSync(join(chart, 'values.schema.json'), 'utf8')) as JsonSchema);
+  const table = valuesTable(
+    readFileSync(join(chart, 'values.yaml'), 'utf8'),
+    JSON.parse(readFileSync(join(chart, 'values.schema.json'), 'utf8')) as JsonSchema,
+  );
   if (process.argv.includes('--write')) {
     const file = join(chart, 'README.md');
     writeFileSync(file, readmeWithTable(readFileSync(file, 'utf8'), table));

@@ -24,7 +24,15 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [BasicServiceModule.forRoot('gateway', config)],
-      controllers: [AdminController, DocumentsController, SearchController, JobsController, AuditController, GovernanceController, GatewayHealthController],
+      controllers: [
+        AdminController,
+        DocumentsController,
+        SearchController,
+        JobsController,
+        AuditController,
+        GovernanceController,
+        GatewayHealthController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: ApiKeyCodec, useValue: new ApiKeyCodec(config.API_KEY_PEPPER) },

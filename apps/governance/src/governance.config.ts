@@ -1,4 +1,14 @@
-import { databaseConfig, governanceKeyConfig, internalConfig, loadConfig, port, redisConfig, retentionConfig, runtimeConfig, metricsPort } from '@datafactory/config';
+import {
+  databaseConfig,
+  governanceKeyConfig,
+  internalConfig,
+  loadConfig,
+  port,
+  redisConfig,
+  retentionConfig,
+  runtimeConfig,
+  metricsPort,
+} from '@datafactory/config';
 import { z } from 'zod';
 
 export const governanceConfigSchema = z.object({

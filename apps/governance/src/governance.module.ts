@@ -18,7 +18,10 @@ export class GovernanceModule {
       module: GovernanceModule,
       imports: [BasicServiceModule.forRoot('governance', config)],
       controllers: [AuditController, PiiPolicyController, ErasureController, RetentionController],
-      providers: [{ provide: GOVERNANCE_CONFIG, useValue: config }, ...repositoryProviders([AuditRepository, NamespaceSettingsRepository, ErasureRepository, JobsRepository, RetentionRepository])],
+      providers: [
+        { provide: GOVERNANCE_CONFIG, useValue: config },
+        ...repositoryProviders([AuditRepository, NamespaceSettingsRepository, ErasureRepository, JobsRepository, RetentionRepository]),
+      ],
     };
   }
 }

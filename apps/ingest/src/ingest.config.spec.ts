@@ -33,7 +33,13 @@ describe('loadIngestConfig', () => {
   });
 
   it('treats the empty values of a fresh .env (EMBEDDING_BASE_URL= ...) as unset', () => {
-    const config = loadIngestConfig({ ...MINIMAL, EMBEDDING_BASE_URL: '', EMBEDDING_MODEL: '', EMBEDDING_DIMENSIONS: '', EMBEDDING_API_KEY: '' });
+    const config = loadIngestConfig({
+      ...MINIMAL,
+      EMBEDDING_BASE_URL: '',
+      EMBEDDING_MODEL: '',
+      EMBEDDING_DIMENSIONS: '',
+      EMBEDDING_API_KEY: '',
+    });
     expect(config.EMBEDDING_DIMENSIONS).toBeUndefined();
     expect(config.EMBEDDING_MODEL).toBeUndefined();
   });

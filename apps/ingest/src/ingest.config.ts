@@ -38,7 +38,11 @@ export const ingestConfigSchema = z
     ...workerConfig.shape,
     ...vectorIndexConfig.shape,
     INGEST_PORT: port(8081),
-    MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+    MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(10 * 1024 * 1024),
   })
   .superRefine(
     (c, ctx) => {

@@ -32,7 +32,15 @@ export class IngestModule {
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
         embeddingProvider(config),
-        ...repositoryProviders([DocumentsRepository, VectorIndexRepository, JobsRepository, NamespaceSettingsRepository, ErasureRepository, AuditRepository, RetentionRepository]),
+        ...repositoryProviders([
+          DocumentsRepository,
+          VectorIndexRepository,
+          JobsRepository,
+          NamespaceSettingsRepository,
+          ErasureRepository,
+          AuditRepository,
+          RetentionRepository,
+        ]),
         UpsertDocumentUseCase,
         VectorIndexer,
         { provide: JobEventsNotifier, useFactory: (redis: Redis) => new JobEventsNotifier(redis, config.QUEUE_PREFIX), inject: [Redis] },

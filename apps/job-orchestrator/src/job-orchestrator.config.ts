@@ -1,4 +1,14 @@
-import { databaseConfig, internalConfig, loadConfig, port, queueConfig, redisConfig, retentionConfig, runtimeConfig, metricsPort } from '@datafactory/config';
+import {
+  databaseConfig,
+  internalConfig,
+  loadConfig,
+  port,
+  queueConfig,
+  redisConfig,
+  retentionConfig,
+  runtimeConfig,
+  metricsPort,
+} from '@datafactory/config';
 import { z } from 'zod';
 
 const positive = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
@@ -14,12 +24,19 @@ export const jobOrchestratorConfigSchema = z.object({
   JOB_ORCHESTRATOR_PORT: port(8083),
   /** Attempts a job gets (the first run and its retries) before it is dead-lettered; stored with each job. */
   JOB_MAX_ATTEMPTS: positive(5, 50),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   BATCH_MAX_DOCUMENTS: positive(1000, 100_000),
   /** Batches up to this many documents run at interactive priority. */
   INTERACTIVE_BATCH_MAX: positive(10, 100_000),
   /** Run the outbox relay in this process (turn off to run it elsewhere, or in fault tests). */
-  OUTBOX_RELAY_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  OUTBOX_RELAY_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   OUTBOX_POLL_MS: positive(250, 60_000),
   RECONCILE_INTERVAL_MS: positive(5_000, 600_000),
   /** A job unchanged for this long is checked against the queue (and re-enqueued when Redis lost it). */

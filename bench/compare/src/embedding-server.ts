@@ -3,9 +3,7 @@ import { Worker } from 'node:worker_threads';
 
 export type EmbeddingServerMessage = { type: 'stats'; id: number } | { type: 'close' };
 export type EmbeddingServerReply =
-  | { type: 'ready'; baseUrl: string }
-  | { type: 'stats'; id: number; requests: number; texts: number }
-  | { type: 'closed' };
+  { type: 'ready'; baseUrl: string } | { type: 'stats'; id: number; requests: number; texts: number } | { type: 'closed' };
 
 export interface EmbeddingServerStats {
   /** HTTP requests to the embeddings route so far. */

@@ -45,8 +45,16 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const corpus = buildCorpus({ repoRoot, dataDir: fromRoot(opts.dataDir), longDocs: opts.docs, debianDocs: opts.debianDocs, labelled: opts.labelled });
-  log(`corpus: ${corpus.stats.documents} documents, ${(corpus.stats.bytes / 2 ** 20).toFixed(1)} MB, ${corpus.labelled.length} labelled queries`);
+  const corpus = buildCorpus({
+    repoRoot,
+    dataDir: fromRoot(opts.dataDir),
+    longDocs: opts.docs,
+    debianDocs: opts.debianDocs,
+    labelled: opts.labelled,
+  });
+  log(
+    `corpus: ${corpus.stats.documents} documents, ${(corpus.stats.bytes / 2 ** 20).toFixed(1)} MB, ${corpus.labelled.length} labelled queries`,
+  );
   const baseline = opts.baseline ? readBaseline(fromRoot(opts.baseline)) : null;
   const pool = new QueryPool(corpus.queryPool);
   const perRun = opts.warmup + opts.queries;
@@ -59,7 +67,13 @@ async function main(): Promise<number> {
     pool,
   };
 
-  const machine = { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? '?', memory_gb: Math.round(totalmem() / 2 ** 30), node: process.versions.node, ...(await serverInfo()) };
+  const machine = {
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model ?? '?',
+    memory_gb: Math.round(totalmem() / 2 ** 30),
+    node: process.versions.node,
+    ...(await serverInfo()),
+  };
   const server = await EmbeddingServer.start();
   log(`embedding server at ${server.baseUrl}`);
   let peer: PeerResult | { error: string } | null = null;
@@ -79,7 +93,11 @@ async function main(): Promise<number> {
     machine,
     options: opts,
     corpus: corpus.stats,
-    embedding_server: { model: BENCH_EMBEDDING_MODEL, dimensions: BENCH_DIMENSIONS, embedder: 'feature hashing (libs/embedding HashEmbeddingProvider) behind libs/embedding/src/testing/fake-openai-server' },
+    embedding_server: {
+      model: BENCH_EMBEDDING_MODEL,
+      dimensions: BENCH_DIMENSIONS,
+      embedder: 'feature hashing (libs/embedding HashEmbeddingProvider) behind libs/embedding/src/testing/fake-openai-server',
+    },
     peer,
     datafactory,
     goals: evaluateGoals(isOk(datafactory) ? datafactory : null, isOk(peer) ? peer : null, baseline),
@@ -92,11 +110,18 @@ async function main(): Promise<number> {
   writeFileSync(`${out}.svg`, renderSvg(results));
   process.stdout.write(`${markdown}\n`);
   log(`wrote ${out}.json, .md and .svg`);
-  const failed = (peer !== null && !isOk(peer)) || (datafactory !== null && !isOk(datafactory)) || (isOk(datafactory) && datafactory.errors.length > 0);
+  const failed =
+    (peer !== null && !isOk(peer)) || (datafactory !== null && !isOk(datafactory)) || (isOk(datafactory) && datafactory.errors.length > 0);
   return failed ? 1 : 0;
 }
 
-async function runPeerPhase(server: EmbeddingServer, corpus: BenchCorpus, latency: string[], throughput: string[], opts: CompareOptions): Promise<PeerResult> {
+async function runPeerPhase(
+  server: EmbeddingServer,
+  corpus: BenchCorpus,
+  latency: string[],
+  throughput: string[],
+  opts: CompareOptions,
+): Promise<PeerResult> {
   const url = await createEmptyDatabase('bench_lc');
   log(`peer: database ${new URL(url).pathname.slice(1)}`);
   try {
@@ -126,7 +151,9 @@ function readBaseline(file: string): Baseline {
 
 function gitCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return null;
   }

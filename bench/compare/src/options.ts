@@ -59,7 +59,16 @@ Runs LangChain.js PGVectorStore and DataFactory on the same corpus, Postgres and
 
 export class UsageError extends Error {}
 
-const FULL = { docs: 3000, debianDocs: 1000, labelled: 400, queries: 200, warmup: 10, throughputQueries: 480, batchSize: 500, tenantDocs: 1000 };
+const FULL = {
+  docs: 3000,
+  debianDocs: 1000,
+  labelled: 400,
+  queries: 200,
+  warmup: 10,
+  throughputQueries: 480,
+  batchSize: 500,
+  tenantDocs: 1000,
+};
 const SMOKE = { docs: 200, debianDocs: 80, labelled: 40, queries: 20, warmup: 2, throughputQueries: 64, batchSize: 100, tenantDocs: 60 };
 
 /** `null` for --help. */
@@ -101,12 +110,14 @@ export function parseOptions(argv: readonly string[], timestamp: string): Compar
     const raw = values[name];
     if (typeof raw !== 'string') return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new UsageError(`--${name} must be an integer between ${min} and ${max}, got "${raw}"`);
     return n;
   };
   const scaleRaw = values['scale'];
   const scale = typeof scaleRaw === 'string' ? scaleRaw.split(',').map((s) => Number(s.trim())) : [];
-  if (scale.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--scale takes positive chunk counts separated by commas, got "${String(scaleRaw)}"`);
+  if (scale.some((n) => !Number.isInteger(n) || n < 1))
+    throw new UsageError(`--scale takes positive chunk counts separated by commas, got "${String(scaleRaw)}"`);
   const options: CompareOptions = {
     docs: int('docs', defaults.docs, 0, 1_000_000),
     debianDocs: int('debian-docs', defaults.debianDocs, 1, 1_000_000),
@@ -121,7 +132,10 @@ export function parseOptions(argv: readonly string[], timestamp: string): Compar
     skipPeer: values['skip-peer'] === true,
     skipDataFactory: values['skip-datafactory'] === true,
     baseline: typeof values['baseline'] === 'string' ? values['baseline'] : undefined,
-    out: typeof values['out'] === 'string' ? values['out'].replace(/\.(json|md|svg)$/, '') : `bench/results/compare${smoke ? '-smoke' : ''}-${timestamp}`,
+    out:
+      typeof values['out'] === 'string'
+        ? values['out'].replace(/\.(json|md|svg)$/, '')
+        : `bench/results/compare${smoke ? '-smoke' : ''}-${timestamp}`,
     dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : 'bench/data',
     keepDatabases: values['keep-databases'] === true,
     smoke,

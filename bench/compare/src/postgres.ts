@@ -36,7 +36,10 @@ export async function serverInfo(): Promise<ServerInfo> {
 }
 
 /** Bytes of a table with its indexes and TOAST (partitions included) per 100,000 rows. */
-export async function bytesPer100kRows(client: Client, table: string): Promise<{ rows: number; bytes: number; bytes_per_100k: number | null }> {
+export async function bytesPer100kRows(
+  client: Client,
+  table: string,
+): Promise<{ rows: number; bytes: number; bytes_per_100k: number | null }> {
   const size = await client.query<{ bytes: string }>(
     // pg_partition_tree is empty for a table that is not partitioned.
     `SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree($1::regclass)), pg_total_relation_size($1::regclass))::text AS bytes`,

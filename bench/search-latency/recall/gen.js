@@ -4,7 +4,8 @@ const { buildCorpus } = require(`${M}/bench/compare/dist/bench/compare/src/corpu
 const { chunkText } = require(`${M}/dist/libs/chunking/src/index.js`);
 const { HashEmbeddingProvider } = require(`${M}/dist/libs/embedding/src/index.js`);
 const fs = require('fs');
-const LONG = Number(process.env.LONG ?? 3000), DEB = Number(process.env.DEB ?? 1000);
+const LONG = Number(process.env.LONG ?? 3000),
+  DEB = Number(process.env.DEB ?? 1000);
 const c = buildCorpus({ repoRoot: M, dataDir: `${M}/bench/data`, longDocs: LONG, debianDocs: DEB, labelled: 400 });
 const emb = new HashEmbeddingProvider(384);
 const out = fs.createWriteStream('/tmp/recall/chunks.tsv');

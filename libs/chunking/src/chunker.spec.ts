@@ -61,7 +61,10 @@ function mixedDocument(seed: number, sectionCount: number, { cjk = true } = {}):
         parts.push(Array.from({ length: 2 + Math.floor(rnd() * 6) }, (_, i) => `- list item ${n + i} about ${TOPICS[i % 10]}`).join('\n'));
         n += 10;
       } else if (kind < 0.75) {
-        const lines = Array.from({ length: 1 + Math.floor(rnd() * 40) }, (_, i) => `  const v${n + i} = compute(${i}, "${TOPICS[i % 10]}");`);
+        const lines = Array.from(
+          { length: 1 + Math.floor(rnd() * 40) },
+          (_, i) => `  const v${n + i} = compute(${i}, "${TOPICS[i % 10]}");`,
+        );
         parts.push('```ts\n' + lines.join('\n') + '\n\n# not a heading\n```');
         n += 40;
       } else if (kind < 0.85) {
@@ -88,7 +91,12 @@ describe('chunkText', () => {
   it('returns a short text as one trimmed chunk without a section', () => {
     const chunks = chunkText('  \n Hello world. This is short.  \n');
     expect(chunks).toEqual([
-      { ordinal: 0, text: 'Hello world. This is short.', tokenCount: tok.count('Hello world. This is short.'), hash: sha256Hex('Hello world. This is short.') },
+      {
+        ordinal: 0,
+        text: 'Hello world. This is short.',
+        tokenCount: tok.count('Hello world. This is short.'),
+        hash: sha256Hex('Hello world. This is short.'),
+      },
     ]);
     expect(chunks[0]).not.toHaveProperty('section');
   });
@@ -103,7 +111,19 @@ describe('chunkText', () => {
 
   describe('sections', () => {
     it('never spans two sections, starts each section with its heading line and records the heading path', () => {
-      const doc = ['Preamble text.', '# Guide', 'Guide intro.', '## Install ##', 'Run the installer.', '### Linux', 'Use apt.', '## Usage', 'Call the API.', '# FAQ', 'Ask away.'].join('\n\n');
+      const doc = [
+        'Preamble text.',
+        '# Guide',
+        'Guide intro.',
+        '## Install ##',
+        'Run the installer.',
+        '### Linux',
+        'Use apt.',
+        '## Usage',
+        'Call the API.',
+        '# FAQ',
+        'Ask away.',
+      ].join('\n\n');
       const chunks = chunkText(doc);
       expect(chunks.map((c) => [c.section, c.text])).toEqual([
         [undefined, 'Preamble text.'],
@@ -365,7 +385,11 @@ describe('chunkText', () => {
       decode: (tokens) => String.fromCodePoint(...tokens),
     };
     const doc = mixedDocument(3, 10, { cjk: false });
-    for (const options of [{ maxTokens: 100, overlapTokens: 0 }, { maxTokens: 100, overlapTokens: 30 }, { maxTokens: 400, overlapTokens: 60 }]) {
+    for (const options of [
+      { maxTokens: 100, overlapTokens: 0 },
+      { maxTokens: 100, overlapTokens: 30 },
+      { maxTokens: 400, overlapTokens: 60 },
+    ]) {
       const chunks = chunkText(doc, options, lumpy);
       for (const chunk of chunks) {
         expect(chunk.tokenCount).toBe(count(chunk.text));

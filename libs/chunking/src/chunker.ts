@@ -221,7 +221,14 @@ class SectionChunker {
 
   private pieceUnit(piece: Piece): Unit {
     if (piece.cost <= this.opts.maxTokens) {
-      return { kind: 'piece', text: piece.text, sep: piece.sep, cost: piece.cost, pieces: [piece], overlap: piece.barrier ? 'none' : 'pieces' };
+      return {
+        kind: 'piece',
+        text: piece.text,
+        sep: piece.sep,
+        cost: piece.cost,
+        pieces: [piece],
+        overlap: piece.barrier ? 'none' : 'pieces',
+      };
     }
     return { kind: 'long', cursor: new TokenCursor(piece.text, this.tok, piece.sep), overlappable: true };
   }

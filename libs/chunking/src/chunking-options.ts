@@ -16,15 +16,11 @@ export function resolveChunkingOptions(options: Partial<ChunkingOptions> = {}): 
   const maxTokens = options.maxTokens ?? DEFAULT_CHUNKING_OPTIONS.maxTokens;
   const overlapTokens = options.overlapTokens ?? DEFAULT_CHUNKING_OPTIONS.overlapTokens;
   if (!Number.isInteger(maxTokens) || maxTokens < MIN_MAX_TOKENS || maxTokens > MAX_MAX_TOKENS) {
-    throw new RangeError(
-      `maxTokens must be an integer between ${MIN_MAX_TOKENS} and ${MAX_MAX_TOKENS}, got ${String(maxTokens)}`,
-    );
+    throw new RangeError(`maxTokens must be an integer between ${MIN_MAX_TOKENS} and ${MAX_MAX_TOKENS}, got ${String(maxTokens)}`);
   }
   // Overlap below half a chunk guarantees every chunk still carries mostly new text.
   if (!Number.isInteger(overlapTokens) || overlapTokens < 0 || overlapTokens >= maxTokens / 2) {
-    throw new RangeError(
-      `overlapTokens must be an integer >= 0 and < maxTokens / 2 (${maxTokens / 2}), got ${String(overlapTokens)}`,
-    );
+    throw new RangeError(`overlapTokens must be an integer >= 0 and < maxTokens / 2 (${maxTokens / 2}), got ${String(overlapTokens)}`);
   }
   return { maxTokens, overlapTokens };
 }

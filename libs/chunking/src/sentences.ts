@@ -32,7 +32,10 @@ function endsSentence(text: string, whitespaceStart: number): boolean {
   let start = k;
   while (start > 0 && k - start < MAX_WORD_LOOKBACK && !isWhitespace(text.charCodeAt(start - 1))) start--;
   if (start > 0 && !isWhitespace(text.charCodeAt(start - 1))) return true;
-  const word = text.slice(start, k + 1).replace(/^[("'[\u201c\u2018]+/, '').toLowerCase();
+  const word = text
+    .slice(start, k + 1)
+    .replace(/^[("'[\u201c\u2018]+/, '')
+    .toLowerCase();
   if (ABBREVIATIONS.has(word)) return false;
   // "1. First step" at the start of a line is an ordered-list marker, not a sentence.
   return !(/^\d+\.$/.test(word) && atLineStart(text, start));

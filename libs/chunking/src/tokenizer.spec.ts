@@ -38,7 +38,13 @@ describe('cl100kTokenizer', () => {
 
   it('stays fast on huge unbroken runs (quadratic in js-tiktoken) and still round-trips them', () => {
     // Unguarded (plain js-tiktoken), the first of these alone takes about 20 s.
-    for (const run of ['abcdefghij'.repeat(2_000), '='.repeat(50_000), `x${' '.repeat(50_000)}y`, '日本語'.repeat(2_000), '😀'.repeat(5_000)]) {
+    for (const run of [
+      'abcdefghij'.repeat(2_000),
+      '='.repeat(50_000),
+      `x${' '.repeat(50_000)}y`,
+      '日本語'.repeat(2_000),
+      '😀'.repeat(5_000),
+    ]) {
       const started = performance.now();
       const tokens = tok.encode(run);
       expect(performance.now() - started).toBeLessThan(2000);
@@ -62,7 +68,9 @@ describe('cl100kTokenizer', () => {
       "```ts\nconst x: Map<string, number[]> = new Map(); // it's 2026-12-05T09:15:00Z\n```",
       'Prices: $1,234.56 / €99 — 3.14159e-10; IPv6 ::1; emails a.b@example.org',
       '<div class="x">&nbsp;</div>\r\n\ttabs\u00a0nbsp  double  spaces\n\n\n',
-    ].join('\n').repeat(20);
+    ]
+      .join('\n')
+      .repeat(20);
     expect(tok.encode(text)).toEqual(rawEncode(text));
   });
 });
@@ -76,7 +84,9 @@ describe('mayHaveLongRun (the pre-check before the long-run scan)', () => {
   it('agrees with /\\S{65}|\\s{65}/ on runs just under, at and over the limit of every kind', () => {
     for (const pool of [spaces, others]) {
       for (const n of [1, 63, 64, 65, 66, 200]) {
-        const run = Array.from({ length: n }, (_, i) => pool[i % pool.length]).join('').slice(0, n);
+        const run = Array.from({ length: n }, (_, i) => pool[i % pool.length])
+          .join('')
+          .slice(0, n);
         for (const text of [run, `x ${run} y`, `${run}${run.slice(0, 1)}`]) {
           expect(mayHaveLongRun(text)).toBe(regex.test(text));
         }
@@ -86,7 +96,7 @@ describe('mayHaveLongRun (the pre-check before the long-run scan)', () => {
 
   it('agrees with the regex on random mixtures', () => {
     let seed = 11;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let k = 0; k < 300; k++) {
       let text = '';
       while (text.length < 400) {

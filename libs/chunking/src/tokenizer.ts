@@ -38,7 +38,7 @@ function encodeBounded(text: string): number[] {
     const start = match.index;
     const end = start + match[0].length;
     if (start > from) append(text.slice(from, start));
-    for (let at = start; at < end; ) {
+    for (let at = start; at < end;) {
       let cut = Math.min(at + MAX_RUN, end);
       if (cut < end && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
       append(text.slice(at, cut));
@@ -76,8 +76,15 @@ function isSpace(code: number): boolean {
   if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
   if (code < 0xa0) return false;
   return (
-    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
-    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
   );
 }
 

@@ -136,7 +136,10 @@ describe('prepareEnvironment', () => {
     const dir = newDir();
     prepareEnvironment({}, dir, quiet);
     const file = join(dir, '.env');
-    const old = readFileSync(file, 'utf8').split('\n').filter((line) => !line.startsWith('GOVERNANCE_SIGNING_KEY=')).join('\n');
+    const old = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith('GOVERNANCE_SIGNING_KEY='))
+      .join('\n');
     writeFileSync(file, old);
     const lines: string[] = [];
     const env: NodeJS.ProcessEnv = {};
@@ -148,7 +151,10 @@ describe('prepareEnvironment', () => {
     const dir2 = newDir();
     prepareEnvironment({}, dir2, quiet);
     const file2 = join(dir2, '.env');
-    const old2 = readFileSync(file2, 'utf8').split('\n').filter((line) => !line.startsWith('GOVERNANCE_SIGNING_KEY=')).join('\n');
+    const old2 = readFileSync(file2, 'utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith('GOVERNANCE_SIGNING_KEY='))
+      .join('\n');
     writeFileSync(file2, old2);
     prepareEnvironment({ GOVERNANCE_SIGNING_KEY: 'x'.repeat(32) }, dir2, quiet);
     expect(readFileSync(file2, 'utf8')).toBe(old2);

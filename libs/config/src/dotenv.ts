@@ -29,10 +29,11 @@ export function prepareEnvironment(
   const envFile = resolve(cwd, env['ENV_FILE'] ?? '.env');
   const created = createFromExample(envFile);
   if (created) {
-    log(`[datafactory] created ${envFile} from .env.example with new random ADMIN_TOKEN, API_KEY_PEPPER, INTERNAL_TOKEN and GOVERNANCE_SIGNING_KEY`);
+    log(
+      `[datafactory] created ${envFile} from .env.example with new random ADMIN_TOKEN, API_KEY_PEPPER, INTERNAL_TOKEN and GOVERNANCE_SIGNING_KEY`,
+    );
     log(`[datafactory] the admin token is in ${envFile} (ADMIN_TOKEN); keep that file private`);
-  }
-  else if (existsSync(envFile)) {
+  } else if (existsSync(envFile)) {
     const added = addMissingSecrets(envFile, env);
     if (added.length > 0) log(`[datafactory] added new random ${added.join(', ')} to ${envFile} (settings introduced by an upgrade)`);
   }
@@ -59,14 +60,16 @@ function createFromExample(envFile: string): boolean {
   if (existsSync(envFile)) return false;
   const example = join(dirname(envFile), '.env.example');
   if (!existsSync(example)) return false;
-  const text = `${GENERATED_MARKER}\n` + readFileSync(example, 'utf8')
-    .split('\n')
-    .map((line) => {
-      const cr = line.endsWith('\r') ? '\r' : '';
-      const key = GENERATED_SECRETS.find((k) => line.slice(0, line.length - cr.length) === `${k}=`);
-      return key ? `${key}=${randomBytes(32).toString('base64url')}${cr}` : line;
-    })
-    .join('\n');
+  const text =
+    `${GENERATED_MARKER}\n` +
+    readFileSync(example, 'utf8')
+      .split('\n')
+      .map((line) => {
+        const cr = line.endsWith('\r') ? '\r' : '';
+        const key = GENERATED_SECRETS.find((k) => line.slice(0, line.length - cr.length) === `${k}=`);
+        return key ? `${key}=${randomBytes(32).toString('base64url')}${cr}` : line;
+      })
+      .join('\n');
   // Several services may start at once: write aside, then link into place, which fails if another won.
   const tmp = `${envFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(tmp, text, { mode: 0o600 });

@@ -14,12 +14,10 @@ import {
 const TOKEN = 'x'.repeat(32);
 
 /** Built the way the apps build theirs: fragments spread into one object, cross-field rules in superRefine. */
-const appSchema = z
-  .object({ ...runtimeConfig.shape, ...embeddingConfig.shape, ...chunkingConfig.shape })
-  .superRefine((c, ctx) => {
-    checkEmbeddingConfig(c, ctx);
-    checkChunkingConfig(c, ctx);
-  });
+const appSchema = z.object({ ...runtimeConfig.shape, ...embeddingConfig.shape, ...chunkingConfig.shape }).superRefine((c, ctx) => {
+  checkEmbeddingConfig(c, ctx);
+  checkChunkingConfig(c, ctx);
+});
 
 /** Fragments with required secrets and typed values, for the "every problem" checks. */
 const edgeSchema = z.object({ ...runtimeConfig.shape, ...databaseConfig.shape, ...gatewayOnlyConfig.shape, ...internalConfig.shape });
@@ -51,7 +49,13 @@ describe('loadConfig', () => {
   });
 
   it('coerces numeric strings', () => {
-    const config = loadConfig('svc', edgeSchema, { ADMIN_TOKEN: TOKEN, API_KEY_PEPPER: TOKEN, INTERNAL_TOKEN: TOKEN, GATEWAY_PORT: '9090', DB_POOL_SIZE: '3' });
+    const config = loadConfig('svc', edgeSchema, {
+      ADMIN_TOKEN: TOKEN,
+      API_KEY_PEPPER: TOKEN,
+      INTERNAL_TOKEN: TOKEN,
+      GATEWAY_PORT: '9090',
+      DB_POOL_SIZE: '3',
+    });
     expect(config.GATEWAY_PORT).toBe(9090);
     expect(config.DB_POOL_SIZE).toBe(3);
   });
@@ -91,7 +95,13 @@ describe('loadConfig', () => {
   });
 
   it('rejects a URL that does not parse and a port of 0', () => {
-    const problems = problemsOf(edgeSchema, { ADMIN_TOKEN: TOKEN, API_KEY_PEPPER: TOKEN, INTERNAL_TOKEN: TOKEN, DATABASE_URL: 'not a url', GATEWAY_PORT: '0' });
+    const problems = problemsOf(edgeSchema, {
+      ADMIN_TOKEN: TOKEN,
+      API_KEY_PEPPER: TOKEN,
+      INTERNAL_TOKEN: TOKEN,
+      DATABASE_URL: 'not a url',
+      GATEWAY_PORT: '0',
+    });
     expect(problems).toEqual([
       expect.stringMatching(/^DATABASE_URL: must be a postgres or postgresql URL such as postgres:\/\//),
       'GATEWAY_PORT: must be a port number 1-65535',
@@ -104,10 +114,22 @@ describe('loadConfig', () => {
   });
 
   it('treats empty strings as unset: defaults apply and required values are reported as missing', () => {
-    const problems = problemsOf(edgeSchema, { ADMIN_TOKEN: '', API_KEY_PEPPER: TOKEN, INTERNAL_TOKEN: TOKEN, GATEWAY_PORT: '', DATABASE_URL: '' });
+    const problems = problemsOf(edgeSchema, {
+      ADMIN_TOKEN: '',
+      API_KEY_PEPPER: TOKEN,
+      INTERNAL_TOKEN: TOKEN,
+      GATEWAY_PORT: '',
+      DATABASE_URL: '',
+    });
     expect(problems).toEqual([expect.stringMatching(/^ADMIN_TOKEN: ADMIN_TOKEN is required/)]);
 
-    const config = loadConfig('svc', edgeSchema, { ADMIN_TOKEN: TOKEN, API_KEY_PEPPER: TOKEN, INTERNAL_TOKEN: TOKEN, GATEWAY_PORT: '', DATABASE_URL: '' });
+    const config = loadConfig('svc', edgeSchema, {
+      ADMIN_TOKEN: TOKEN,
+      API_KEY_PEPPER: TOKEN,
+      INTERNAL_TOKEN: TOKEN,
+      GATEWAY_PORT: '',
+      DATABASE_URL: '',
+    });
     expect(config.GATEWAY_PORT).toBe(8080);
     expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/datafactory');
   });
@@ -189,7 +211,12 @@ describe('checkChunkingConfig', () => {
   });
 
   it('reports the embedding and chunking cross-field problems together', () => {
-    const problems = problemsOf(appSchema, { EMBEDDING_PROVIDER: 'openai', EMBEDDING_BASE_URL: 'http://h/v1', EMBEDDING_MODEL: 'm', CHUNK_OVERLAP_TOKENS: '300' });
+    const problems = problemsOf(appSchema, {
+      EMBEDDING_PROVIDER: 'openai',
+      EMBEDDING_BASE_URL: 'http://h/v1',
+      EMBEDDING_MODEL: 'm',
+      CHUNK_OVERLAP_TOKENS: '300',
+    });
     expect(problems).toEqual([
       expect.stringMatching(/^EMBEDDING_DIMENSIONS: /),
       'CHUNK_OVERLAP_TOKENS: must be less than half of CHUNK_MAX_TOKENS',

@@ -4,18 +4,24 @@ export const port = (fallback: number) =>
   z.coerce.number().int().min(1, 'must be a port number 1-65535').max(65535, 'must be a port number 1-65535').default(fallback);
 
 const positiveInt = (fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int(`must be an integer between ${min} and ${max}`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).default(fallback);
+  z.coerce
+    .number()
+    .int(`must be an integer between ${min} and ${max}`)
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
 
 const urlWithProtocol = (protocols: string[], example: string) =>
-  z
-    .string()
-    .refine((value) => {
+  z.string().refine(
+    (value) => {
       try {
         return protocols.includes(new URL(value).protocol);
       } catch {
         return false;
       }
-    }, `must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL such as ${example}`);
+    },
+    `must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL such as ${example}`,
+  );
 
 const secret = (name: string) =>
   z
@@ -68,16 +74,16 @@ export const gatewayOnlyConfig = z.object({
 });
 
 export const embeddingConfig = z.object({
-    EMBEDDING_PROVIDER: z.enum(['hash', 'openai'], { error: 'must be "hash" (offline default) or "openai"' }).default('hash'),
-    EMBEDDING_BASE_URL: urlWithProtocol(['http:', 'https:'], 'http://127.0.0.1:11434/v1').optional(),
-    EMBEDDING_MODEL: z.string().min(1).optional(),
-    EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8, 'must be between 8 and 4096').max(4096, 'must be between 8 and 4096').optional(),
-    EMBEDDING_API_KEY: z.string().min(1).optional(),
-    EMBEDDING_AZURE_API_VERSION: z.string().min(1).optional(),
-    EMBEDDING_BATCH_SIZE: positiveInt(64, 1, 2048),
-    EMBEDDING_CONCURRENCY: positiveInt(4, 1, 64),
-    EMBEDDING_TIMEOUT_MS: positiveInt(30_000, 100, 600_000),
-    EMBEDDING_MAX_RETRIES: positiveInt(5, 0, 20),
+  EMBEDDING_PROVIDER: z.enum(['hash', 'openai'], { error: 'must be "hash" (offline default) or "openai"' }).default('hash'),
+  EMBEDDING_BASE_URL: urlWithProtocol(['http:', 'https:'], 'http://127.0.0.1:11434/v1').optional(),
+  EMBEDDING_MODEL: z.string().min(1).optional(),
+  EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8, 'must be between 8 and 4096').max(4096, 'must be between 8 and 4096').optional(),
+  EMBEDDING_API_KEY: z.string().min(1).optional(),
+  EMBEDDING_AZURE_API_VERSION: z.string().min(1).optional(),
+  EMBEDDING_BATCH_SIZE: positiveInt(64, 1, 2048),
+  EMBEDDING_CONCURRENCY: positiveInt(4, 1, 64),
+  EMBEDDING_TIMEOUT_MS: positiveInt(30_000, 100, 600_000),
+  EMBEDDING_MAX_RETRIES: positiveInt(5, 0, 20),
 });
 
 /**
@@ -93,15 +99,17 @@ export const CHUNKING_FIELDS = ['CHUNK_MAX_TOKENS', 'CHUNK_OVERLAP_TOKENS'];
 
 /** Cross-field rules of {@link embeddingConfig}; apps call it from their schema's superRefine. */
 export function checkEmbeddingConfig(c: z.output<typeof embeddingConfig>, ctx: z.RefinementCtx): void {
-    if (c.EMBEDDING_PROVIDER !== 'openai') return;
-    if (!c.EMBEDDING_BASE_URL) ctx.addIssue({ code: 'custom', path: ['EMBEDDING_BASE_URL'], message: 'is required when EMBEDDING_PROVIDER=openai' });
-    if (!c.EMBEDDING_MODEL) ctx.addIssue({ code: 'custom', path: ['EMBEDDING_MODEL'], message: 'is required when EMBEDDING_PROVIDER=openai' });
-    if (!c.EMBEDDING_DIMENSIONS)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['EMBEDDING_DIMENSIONS'],
-        message: 'is required when EMBEDDING_PROVIDER=openai (the vector index is built for a fixed dimension)',
-      });
+  if (c.EMBEDDING_PROVIDER !== 'openai') return;
+  if (!c.EMBEDDING_BASE_URL)
+    ctx.addIssue({ code: 'custom', path: ['EMBEDDING_BASE_URL'], message: 'is required when EMBEDDING_PROVIDER=openai' });
+  if (!c.EMBEDDING_MODEL)
+    ctx.addIssue({ code: 'custom', path: ['EMBEDDING_MODEL'], message: 'is required when EMBEDDING_PROVIDER=openai' });
+  if (!c.EMBEDDING_DIMENSIONS)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['EMBEDDING_DIMENSIONS'],
+      message: 'is required when EMBEDDING_PROVIDER=openai (the vector index is built for a fixed dimension)',
+    });
 }
 
 export const chunkingConfig = z.object({
@@ -135,10 +143,12 @@ export const searchTuningConfig = z.object({
   SEARCH_HYBRID_CANDIDATES: positiveInt(100, 10, 1000),
 });
 
-
 export const queueConfig = z.object({
   /** Key prefix of every BullMQ queue and pub/sub channel; separate deployments (and test runs) use their own. */
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"').default('df'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
+    .default('df'),
 });
 
 export const retryConfig = z.object({
@@ -148,7 +158,10 @@ export const retryConfig = z.object({
 });
 
 export const workerConfig = z.object({
-  WORKER_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  WORKER_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   WORKER_CONCURRENCY: positiveInt(2, 1, 64),
   /** How long a worker's lock on a job lasts without renewal; a stopped worker loses the job after this. */
   WORKER_LOCK_MS: positiveInt(30_000, 1_000, 600_000),

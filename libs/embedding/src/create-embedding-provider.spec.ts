@@ -31,9 +31,7 @@ describe('createEmbeddingProvider', () => {
   it('names the missing or invalid setting for openai', () => {
     expect(() => createEmbeddingProvider({ provider: 'openai', model: 'm' })).toThrow(/EMBEDDING_BASE_URL/);
     expect(() => createEmbeddingProvider({ provider: 'openai', baseUrl: '  ', model: 'm' })).toThrow(/EMBEDDING_BASE_URL/);
-    expect(() => createEmbeddingProvider({ provider: 'openai', baseUrl: 'not a url', model: 'm' })).toThrow(
-      /EMBEDDING_BASE_URL/,
-    );
+    expect(() => createEmbeddingProvider({ provider: 'openai', baseUrl: 'not a url', model: 'm' })).toThrow(/EMBEDDING_BASE_URL/);
     expect(() => createEmbeddingProvider({ provider: 'openai', baseUrl: 'ftp://host/v1', model: 'm' })).toThrow(
       /EMBEDDING_BASE_URL must use http or https/,
     );

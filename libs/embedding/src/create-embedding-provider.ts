@@ -9,9 +9,7 @@ export function createEmbeddingProvider(settings: EmbeddingSettings, deps?: Open
     case 'hash': {
       // fh-v1 is the only hash model; accepting another name would mislabel the vector version.
       if (settings.model !== undefined && settings.model !== DEFAULT_HASH_MODEL) {
-        throw new Error(
-          `EMBEDDING_MODEL "${settings.model}" is not supported by the hash provider (supported: ${DEFAULT_HASH_MODEL})`,
-        );
+        throw new Error(`EMBEDDING_MODEL "${settings.model}" is not supported by the hash provider (supported: ${DEFAULT_HASH_MODEL})`);
       }
       return new HashEmbeddingProvider(settings.dimensions);
     }

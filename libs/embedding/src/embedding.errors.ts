@@ -1,9 +1,5 @@
 export type EmbeddingErrorCode =
-  | 'embedding_provider_error'
-  | 'embedding_rate_limited'
-  | 'embedding_bad_response'
-  | 'embedding_dimension_mismatch'
-  | 'embedding_timeout';
+  'embedding_provider_error' | 'embedding_rate_limited' | 'embedding_bad_response' | 'embedding_dimension_mismatch' | 'embedding_timeout';
 
 export interface EmbeddingErrorOptions {
   retryable?: boolean;

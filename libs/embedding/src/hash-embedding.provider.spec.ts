@@ -103,7 +103,10 @@ describe('HashEmbeddingProvider', () => {
 
   it('notices an abort while working through a large batch', async () => {
     const ac = new AbortController();
-    const pending = provider.embed(Array.from({ length: 2000 }, (_, i) => `text ${i}`), { signal: ac.signal });
+    const pending = provider.embed(
+      Array.from({ length: 2000 }, (_, i) => `text ${i}`),
+      { signal: ac.signal },
+    );
     ac.abort(new Error('cancelled mid-way'));
     await expect(pending).rejects.toThrow('cancelled mid-way');
   });

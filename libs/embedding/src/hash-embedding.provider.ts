@@ -1,11 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import { type EmbedOptions, type EmbeddingProvider, embeddingVersion } from './embedding-provider';
-import {
-  DEFAULT_HASH_DIMENSIONS,
-  DEFAULT_HASH_MODEL,
-  MAX_HASH_DIMENSIONS,
-  MIN_HASH_DIMENSIONS,
-} from './embedding.settings';
+import { DEFAULT_HASH_DIMENSIONS, DEFAULT_HASH_MODEL, MAX_HASH_DIMENSIONS, MIN_HASH_DIMENSIONS } from './embedding.settings';
 
 // Letters, combining marks (needed for Indic/Thai words to stay whole) and digits.
 const WORD_RE = /[\p{L}\p{M}\p{N}]+/gu;

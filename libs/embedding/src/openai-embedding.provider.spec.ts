@@ -119,9 +119,7 @@ describe('OpenAiEmbeddingProvider', () => {
     const srv = await start({
       defaultDimensions: 8,
       handler: (_req, call) =>
-        call === 0
-          ? { status: 429, headers: { 'retry-after': '7' }, json: { error: { message: 'Rate limit reached' } } }
-          : undefined,
+        call === 0 ? { status: 429, headers: { 'retry-after': '7' }, json: { error: { message: 'Rate limit reached' } } } : undefined,
     });
     const provider = create(srv);
 
@@ -138,9 +136,7 @@ describe('OpenAiEmbeddingProvider', () => {
     const srv = await start({
       defaultDimensions: 8,
       handler: (_req, call) =>
-        call === 0
-          ? { status: 503, headers: { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() } }
-          : undefined,
+        call === 0 ? { status: 503, headers: { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() } } : undefined,
     });
     await create(srv).embed(['a']);
     expect(sleeps).toEqual([60_000]);
@@ -206,7 +202,10 @@ describe('OpenAiEmbeddingProvider', () => {
   });
 
   it('stops the other requests when one fails for good, and throws that failure', async () => {
-    const srv = await start({ handler: (req) => ((req.body as { input: string[] }).input[0] === 'b2' ? { status: 400, json: { error: { message: 'bad input' } } } : undefined) });
+    const srv = await start({
+      handler: (req) =>
+        (req.body as { input: string[] }).input[0] === 'b2' ? { status: 400, json: { error: { message: 'bad input' } } } : undefined,
+    });
     const texts = Array.from({ length: 40 }, (_, i) => `b${Math.floor(i / 4)}`);
     const err = await rejection(create(srv, { dimensions: 16, batchSize: 4, concurrency: 2 }).embed(texts));
     expect(err.status).toBe(400);
@@ -282,19 +281,51 @@ describe('OpenAiEmbeddingProvider', () => {
     ['too few embeddings', { status: 200, json: { data: [{ index: 0, embedding: [1, 2] }] } }],
     [
       'a non-numeric embedding',
-      { status: 200, json: { data: [{ index: 0, embedding: [1, 'x'] }, { index: 1, embedding: [1, 2] }] } },
+      {
+        status: 200,
+        json: {
+          data: [
+            { index: 0, embedding: [1, 'x'] },
+            { index: 1, embedding: [1, 2] },
+          ],
+        },
+      },
     ],
     [
       'a base64 embedding',
-      { status: 200, json: { data: [{ index: 0, embedding: 'AAAA' }, { index: 1, embedding: [1, 2] }] } },
+      {
+        status: 200,
+        json: {
+          data: [
+            { index: 0, embedding: 'AAAA' },
+            { index: 1, embedding: [1, 2] },
+          ],
+        },
+      },
     ],
     [
       'duplicate indexes',
-      { status: 200, json: { data: [{ index: 0, embedding: [1, 2] }, { index: 0, embedding: [1, 2] }] } },
+      {
+        status: 200,
+        json: {
+          data: [
+            { index: 0, embedding: [1, 2] },
+            { index: 0, embedding: [1, 2] },
+          ],
+        },
+      },
     ],
     [
       'an out-of-range index',
-      { status: 200, json: { data: [{ index: 0, embedding: [1, 2] }, { index: 5, embedding: [1, 2] }] } },
+      {
+        status: 200,
+        json: {
+          data: [
+            { index: 0, embedding: [1, 2] },
+            { index: 5, embedding: [1, 2] },
+          ],
+        },
+      },
     ],
   ])('rejects %s as embedding_bad_response without retrying', async (_name, reply) => {
     const srv = await start({ handler: () => reply });

@@ -22,8 +22,7 @@ export interface OpenAiEmbeddingDeps {
 }
 
 type Attempt =
-  | { ok: true; vectors: number[][]; status: number }
-  | { ok: false; error: EmbeddingError; status?: number; retryAfterMs?: number };
+  { ok: true; vectors: number[][]; status: number } | { ok: false; error: EmbeddingError; status?: number; retryAfterMs?: number };
 
 async function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   try {
@@ -97,9 +96,7 @@ export class OpenAiEmbeddingProvider implements EmbeddingProvider {
 
     this.model = model;
     this.configuredDimensions =
-      settings.dimensions === undefined
-        ? undefined
-        : requireInt(settings.dimensions, 0, 1, 'dimensions', 'EMBEDDING_DIMENSIONS');
+      settings.dimensions === undefined ? undefined : requireInt(settings.dimensions, 0, 1, 'dimensions', 'EMBEDDING_DIMENSIONS');
     this.batchSize = requireInt(settings.batchSize, DEFAULT_BATCH_SIZE, 1, 'batchSize', 'EMBEDDING_BATCH_SIZE');
     this.concurrency = requireInt(settings.concurrency, DEFAULT_CONCURRENCY, 1, 'concurrency', 'EMBEDDING_CONCURRENCY');
     this.maxRetries = requireInt(settings.maxRetries, DEFAULT_MAX_RETRIES, 0, 'maxRetries', 'EMBEDDING_MAX_RETRIES');
@@ -214,11 +211,10 @@ export class OpenAiEmbeddingProvider implements EmbeddingProvider {
       }
       return {
         ok: false,
-        error: new EmbeddingError(
-          'embedding_provider_error',
-          `Embedding request failed: network error (${networkErrorDetail(err)})`,
-          { retryable: true, cause: err },
-        ),
+        error: new EmbeddingError('embedding_provider_error', `Embedding request failed: network error (${networkErrorDetail(err)})`, {
+          retryable: true,
+          cause: err,
+        }),
       };
     }
 

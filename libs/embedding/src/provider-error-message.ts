@@ -44,7 +44,7 @@ export function sanitizeProviderMessage(message: string, secrets: readonly strin
       if (haystack.includes(msg.slice(i, i + ECHO_WINDOW))) hit.fill(1, i, i + ECHO_WINDOW);
     }
     let out = '';
-    for (let i = 0; i < msg.length; ) {
+    for (let i = 0; i < msg.length;) {
       if (hit[i] === 1) {
         while (i < msg.length && hit[i] === 1) i++;
         out += REDACTED;

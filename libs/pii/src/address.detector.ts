@@ -24,7 +24,28 @@ const EN_STREET = new RegExp(
   'gu',
 );
 // Headline words that make "10 Best Way …" look like an address.
-const EN_STOP_WORDS = new Set(['best', 'easy', 'simple', 'quick', 'top', 'great', 'good', 'better', 'key', 'smart', 'proven', 'common', 'more', 'other', 'different', 'fast', 'free', 'essential', 'powerful', 'surprising']);
+const EN_STOP_WORDS = new Set([
+  'best',
+  'easy',
+  'simple',
+  'quick',
+  'top',
+  'great',
+  'good',
+  'better',
+  'key',
+  'smart',
+  'proven',
+  'common',
+  'more',
+  'other',
+  'different',
+  'fast',
+  'free',
+  'essential',
+  'powerful',
+  'surprising',
+]);
 
 const COPYRIGHT_BEFORE = /(?:\(c\)|©|copyright)[ \u00a0]*$/i;
 
@@ -73,7 +94,11 @@ export function detectAddresses(text: string): PiiCandidate[] {
 
   EN_STREET.lastIndex = 0;
   for (let m = EN_STREET.exec(text); m !== null; m = EN_STREET.exec(text)) {
-    const firstWord = (m.groups?.['name'] ?? '').trim().split(/[ \u00a0]/)[0]?.toLowerCase() ?? '';
+    const firstWord =
+      (m.groups?.['name'] ?? '')
+        .trim()
+        .split(/[ \u00a0]/)[0]
+        ?.toLowerCase() ?? '';
     if (EN_STOP_WORDS.has(firstWord)) continue;
     if (COPYRIGHT_BEFORE.test(text.slice(Math.max(0, m.index - 16), m.index))) continue; // "(c) 2013 Gary Court"
     let end = m.index + m[0].length;

@@ -101,19 +101,33 @@ describe('secret', () => {
 
   it('skips generic tokens inside URLs and data URIs but keeps named URL credentials', () => {
     expect(spans('https://docs.example.com/d/1U1RGAehQwRypUTovF1KRlpiOFze0b2gc6fAH0KY0k/edit', detectSecrets)).toEqual([]);
-    expect(spans('<img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==">', detectSecrets)).toEqual([]);
+    expect(
+      spans(
+        '<img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==">',
+        detectSecrets,
+      ),
+    ).toEqual([]);
     expect(spans('https://api.example.com/v1?token=Zx8Kq2Lm9Pw4Rt7V', detectSecrets)).toEqual(['Zx8Kq2Lm9Pw4Rt7V']);
   });
 
   it('covers a whole PEM block, and an unterminated one up to the end of its body', () => {
-    const pem = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAABG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----';
+    const pem =
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAABG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----';
     expect(spans(`key:\n${pem}\ndone`, detectSecrets)).toContain(pem);
     const cut = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7';
     expect(spans(`${cut}\n\n# next section`, detectSecrets)).toContain(cut);
   });
 
   it('ignores placeholders and code that merely names a credential', () => {
-    for (const text of ['password: ********', 'token: string', 'api_key=YOUR_API_KEY', 'secret=${SECRET}', 'token = makeToken(user)', 'apiKey: config.apiKey', 'token: IGetToken<Value>']) {
+    for (const text of [
+      'password: ********',
+      'token: string',
+      'api_key=YOUR_API_KEY',
+      'secret=${SECRET}',
+      'token = makeToken(user)',
+      'apiKey: config.apiKey',
+      'token: IGetToken<Value>',
+    ]) {
       expect(spans(text, detectSecrets)).toEqual([]);
     }
     // …but a snake_case value is a value, not a variable name.
@@ -124,7 +138,9 @@ describe('secret', () => {
 
 describe('address', () => {
   it('includes a postal tail when one follows', () => {
-    expect(spans('at 742 Evergreen Terrace, Springfield, IL 62704.', detectAddresses)).toEqual(['742 Evergreen Terrace, Springfield, IL 62704']);
+    expect(spans('at 742 Evergreen Terrace, Springfield, IL 62704.', detectAddresses)).toEqual([
+      '742 Evergreen Terrace, Springfield, IL 62704',
+    ]);
     expect(spans('bei Hauptstraße 12, 10115 Berlin.', detectAddresses)).toEqual(['Hauptstraße 12, 10115 Berlin']);
     expect(spans('at 10 Downing St.', detectAddresses)).toEqual(['10 Downing St']);
   });

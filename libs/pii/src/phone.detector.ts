@@ -14,14 +14,83 @@ import { isDigit, isSpaceSep, numberEndOk, numberStartOk } from './text.util';
 
 const CANDIDATE = /[+(]?\d[\d \u00a0\u202f()./-]{5,32}\d\)?/g;
 const SEPS = ' \u00a0\u202f-./';
-const CONTEXT = /(?<![\p{L}])(?:phone|telephone|tel|call|mobile|mob|cell|fax|telefon|tél|téléphone|portable|handy|mobil|whatsapp|sms|teléfono|móvil|celular)(?![\p{L}])[.:#]?[^\n\d]{0,12}$/iu;
+const CONTEXT =
+  /(?<![\p{L}])(?:phone|telephone|tel|call|mobile|mob|cell|fax|telefon|tél|téléphone|portable|handy|mobil|whatsapp|sms|teléfono|móvil|celular)(?![\p{L}])[.:#]?[^\n\d]{0,12}$/iu;
 
 // "DE89 " or "NL91 ABNA " right before the digits: the rest of an IBAN (valid or not), not a phone number.
 const IBAN_HEAD_BEFORE = /[A-Z]{2}\d{2}(?:[ \u00a0][A-Z0-9]{4}){0,7}[ \u00a0]$/;
 
 // ITU-T E.164 country codes: all 1- and 2-digit codes; 3-digit codes live in the 2-digit zones listed.
-const CC_2 = new Set(['20', '27', '30', '31', '32', '33', '34', '36', '39', '40', '41', '43', '44', '45', '46', '47', '48', '49', '51', '52', '53', '54', '55', '56', '57', '58', '60', '61', '62', '63', '64', '65', '66', '81', '82', '84', '86', '90', '91', '92', '93', '94', '95', '98']);
-const CC_3_ZONES = new Set(['21', '22', '23', '24', '25', '26', '29', '35', '37', '38', '42', '50', '59', '67', '68', '69', '85', '87', '88', '96', '97', '99']);
+const CC_2 = new Set([
+  '20',
+  '27',
+  '30',
+  '31',
+  '32',
+  '33',
+  '34',
+  '36',
+  '39',
+  '40',
+  '41',
+  '43',
+  '44',
+  '45',
+  '46',
+  '47',
+  '48',
+  '49',
+  '51',
+  '52',
+  '53',
+  '54',
+  '55',
+  '56',
+  '57',
+  '58',
+  '60',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '66',
+  '81',
+  '82',
+  '84',
+  '86',
+  '90',
+  '91',
+  '92',
+  '93',
+  '94',
+  '95',
+  '98',
+]);
+const CC_3_ZONES = new Set([
+  '21',
+  '22',
+  '23',
+  '24',
+  '25',
+  '26',
+  '29',
+  '35',
+  '37',
+  '38',
+  '42',
+  '50',
+  '59',
+  '67',
+  '68',
+  '69',
+  '85',
+  '87',
+  '88',
+  '96',
+  '97',
+  '99',
+]);
 
 export function isCountryCode(cc: string): boolean {
   if (cc === '1' || cc === '7') return true;
@@ -157,11 +226,7 @@ function validPhone(text: string, chain: PhoneChain): boolean {
   if (isNorthAmerican(groups)) return true;
   if (isTrunkNational(groups, n)) return true;
   const start = first.start;
-  return (
-    n <= 12 &&
-    groups.every((g) => g.digits.length >= 2) &&
-    CONTEXT.test(text.slice(Math.max(0, start - 30), start))
-  );
+  return n <= 12 && groups.every((g) => g.digits.length >= 2) && CONTEXT.test(text.slice(Math.max(0, start - 30), start));
 }
 
 export function detectPhones(text: string): PiiCandidate[] {

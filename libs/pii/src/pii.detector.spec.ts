@@ -69,7 +69,9 @@ describe('overlap resolution', () => {
     ]);
     expect(resolveOverlaps([m('PHONE', 0, 10, 50), m('SSN', 0, 10, 80)])).toEqual([{ type: 'SSN', start: 0, end: 10 }]);
     // A chain A-B-C where B overlaps both: B (longest) wins, A and C are dropped.
-    expect(resolveOverlaps([m('IP', 0, 5, 70), m('SECRET', 3, 12, 10), m('IP', 10, 14, 70)])).toEqual([{ type: 'SECRET', start: 3, end: 12 }]);
+    expect(resolveOverlaps([m('IP', 0, 5, 70), m('SECRET', 3, 12, 10), m('IP', 10, 14, 70)])).toEqual([
+      { type: 'SECRET', start: 3, end: 12 },
+    ]);
     expect(resolveOverlaps([m('IP', 0, 5, 70), m('IP', 5, 9, 70), m('IP', 4, 4, 70)])).toEqual([
       { type: 'IP', start: 0, end: 5 },
       { type: 'IP', start: 5, end: 9 },

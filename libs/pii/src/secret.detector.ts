@@ -23,7 +23,10 @@ interface KnownFormat {
 }
 
 const KNOWN: readonly KnownFormat[] = [
-  { re: new RegExp(`${B}sk-(?:proj-|svcacct-|admin-|ant-(?:api|admin)\\d\\d-)?[A-Za-z0-9_-]{20,200}${E}`, 'g'), check: (t) => looksRandom(t.slice(3)) },
+  {
+    re: new RegExp(`${B}sk-(?:proj-|svcacct-|admin-|ant-(?:api|admin)\\d\\d-)?[A-Za-z0-9_-]{20,200}${E}`, 'g'),
+    check: (t) => looksRandom(t.slice(3)),
+  },
   { re: new RegExp(`${B}(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}${E}`, 'g') },
   { re: new RegExp(`${B}(?:AKIA|ASIA)[0-9A-Z]{16}${E}`, 'g') },
   { re: new RegExp(`${B}gh[pousr]_[A-Za-z0-9]{36}${E}`, 'g') },

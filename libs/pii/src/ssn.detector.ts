@@ -6,8 +6,7 @@ import { type PiiCandidate, PRIORITY } from './pii.types';
 // group 00, serial 0000. The digits must stand alone (not part of `123-45-6789-0` or a phone number).
 
 const SEPARATED = /(?<![\p{L}\p{N}_]|[\p{L}\p{N}][-./]|\d )(\d{3})([- ])(\d{2})\2(\d{4})(?![\p{L}\p{N}_]|[-. /]\d)/gu;
-const LABELLED =
-  /(?<![\p{L}])(?:SSN|SS#|social security(?: number| no\.?| #)?)[ \t]{0,3}[:#]?[ \t]{0,3}(\d{9})(?![\p{L}\p{N}_])/giu;
+const LABELLED = /(?<![\p{L}])(?:SSN|SS#|social security(?: number| no\.?| #)?)[ \t]{0,3}[:#]?[ \t]{0,3}(\d{9})(?![\p{L}\p{N}_])/giu;
 
 const LABEL_BEFORE = /(?<![\p{L}])(?:SSN|SS#|social security)(?![\p{L}])/iu;
 

@@ -33,5 +33,10 @@ export interface QueueDepth {
 /** Jobs in a queue by state as Redis holds them; prioritized jobs are waiting too. */
 export async function queueDepth(queue: Queue<JobMessage>): Promise<QueueDepth> {
   const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
-  return { waiting: (c['waiting'] ?? 0) + (c['prioritized'] ?? 0), active: c['active'] ?? 0, delayed: c['delayed'] ?? 0, failed: c['failed'] ?? 0 };
+  return {
+    waiting: (c['waiting'] ?? 0) + (c['prioritized'] ?? 0),
+    active: c['active'] ?? 0,
+    delayed: c['delayed'] ?? 0,
+    failed: c['failed'] ?? 0,
+  };
 }

@@ -31,5 +31,7 @@ export async function evictionPolicyProblem(redis: Redis): Promise<string | null
   }
   const policy = reply[1];
   if (policy === undefined) return null; // CONFIG GET answers nothing for the key: cannot check
-  return policy === 'noeviction' ? null : `Redis maxmemory-policy is "${policy}"; it must be "noeviction" (redis-cli CONFIG SET maxmemory-policy noeviction)`;
+  return policy === 'noeviction'
+    ? null
+    : `Redis maxmemory-policy is "${policy}"; it must be "noeviction" (redis-cli CONFIG SET maxmemory-policy noeviction)`;
 }

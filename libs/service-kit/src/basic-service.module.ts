@@ -45,7 +45,9 @@ class ConnectionMetrics implements OnModuleInit {
       set({ state: 'active' }, pool.totalCount - pool.idleCount);
       set({ state: 'waiting' }, pool.waitingCount);
     });
-    this.metrics.gauge('redis_connection_pool_size', 'Redis connections of this service that are ready', [], (set) => set({}, this.redis.status === 'ready' ? 1 : 0));
+    this.metrics.gauge('redis_connection_pool_size', 'Redis connections of this service that are ready', [], (set) =>
+      set({}, this.redis.status === 'ready' ? 1 : 0),
+    );
   }
 }
 

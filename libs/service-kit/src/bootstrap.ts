@@ -96,7 +96,11 @@ export function runService(name: string, start: () => Promise<unknown>): void {
 /** Creates the Nest app with the shared HTTP basics and starts listening. */
 export async function startHttpService(module: unknown, options: ServiceOptions): Promise<NestExpressApplication> {
   const pinoLogger = createLogger(options.name, options.logLevel as LogLevel, logContext);
-  const app = await NestFactory.create<NestExpressApplication>(module as never, { bodyParser: false, logger: new JsonLogger(pinoLogger), abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(module as never, {
+    bodyParser: false,
+    logger: new JsonLogger(pinoLogger),
+    abortOnError: false,
+  });
   installHttpBasics(app, options.bodyLimitBytes, pinoLogger);
   app.enableShutdownHooks();
   await options.configure?.(app);
@@ -125,7 +129,9 @@ export interface ServiceDefinition<C extends { BIND_HOST: string; LOG_LEVEL: str
 }
 
 /** The whole start of a service: `.env`, validated config, then HTTP; failures end the process clearly. */
-export function serve<C extends { BIND_HOST: string; LOG_LEVEL: string; SHUTDOWN_TIMEOUT_MS: number }>(definition: ServiceDefinition<C>): void {
+export function serve<C extends { BIND_HOST: string; LOG_LEVEL: string; SHUTDOWN_TIMEOUT_MS: number }>(
+  definition: ServiceDefinition<C>,
+): void {
   runService(definition.name, async () => {
     prepareEnvironment();
     const config = definition.loadConfig();

@@ -21,7 +21,11 @@ export function decodeCursor<K extends string>(cursor: string | undefined, keys:
  * One page of a keyset query that fetched `limit + 1` rows: the rows to return and the cursor of the next
  * page (null on the last one).
  */
-export function keysetPage<T>(rows: T[], limit: number, keyOf: (last: T) => Record<string, string>): { page: T[]; nextCursor: string | null } {
+export function keysetPage<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (last: T) => Record<string, string>,
+): { page: T[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { page, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };

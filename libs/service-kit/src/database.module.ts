@@ -35,7 +35,9 @@ export class DatabaseModule {
           await ds.initialize();
         } catch (error) {
           const where = new URL(settings.url);
-          throw new StartupError(`cannot connect to PostgreSQL at ${where.host}${where.pathname} (${(error as Error).message}); check DATABASE_URL`);
+          throw new StartupError(
+            `cannot connect to PostgreSQL at ${where.host}${where.pathname} (${(error as Error).message}); check DATABASE_URL`,
+          );
         }
         const pending = await pendingMigrations(ds);
         if (pending.length > 0) {
@@ -51,7 +53,9 @@ export class DatabaseModule {
         if (major === 0 && minor < 8) {
           await ds.destroy();
           // Filtered vector search relies on iterative index scans (pgvector 0.8).
-          throw new StartupError(`pgvector ${pgvector} is installed; 0.8.0 or newer is required (ALTER EXTENSION vector UPDATE after upgrading the package)`);
+          throw new StartupError(
+            `pgvector ${pgvector} is installed; 0.8.0 or newer is required (ALTER EXTENSION vector UPDATE after upgrading the package)`,
+          );
         }
         return ds;
       },

@@ -23,7 +23,9 @@ describe('toErrorResponse', () => {
   it('maps an AppError to its status, code, message and details', () => {
     const { status, body } = toErrorResponse(new AppError(ErrorCode.DocumentNotFound, 'no document "x"', { details: { doc_id: 'x' } }));
     expect(status).toBe(404);
-    expect(body).toEqual({ error: { code: 'document_not_found', message: 'no document "x"', details: { doc_id: 'x' }, request_id: 'unknown' } });
+    expect(body).toEqual({
+      error: { code: 'document_not_found', message: 'no document "x"', details: { doc_id: 'x' }, request_id: 'unknown' },
+    });
   });
 
   it('omits details when the AppError has none', () => {
@@ -46,7 +48,10 @@ describe('toErrorResponse', () => {
   it('maps body-parser errors by their type', () => {
     const tooLarge = Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 });
     expect(toErrorResponse(tooLarge)).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
-    const badJson = Object.assign(new SyntaxError('Unexpected token } in JSON at position 7'), { type: 'entity.parse.failed', status: 400 });
+    const badJson = Object.assign(new SyntaxError('Unexpected token } in JSON at position 7'), {
+      type: 'entity.parse.failed',
+      status: 400,
+    });
     const parsed = toErrorResponse(badJson);
     expect(parsed).toMatchObject({ status: 400, body: { error: { code: 'malformed_json', message: 'request body is not valid JSON' } } });
     expect(parsed.body.error.message).not.toContain('Unexpected token');
@@ -69,14 +74,26 @@ describe('toErrorResponse', () => {
   });
 
   it('maps Nest HTTP exceptions: 404 and 405 to route_not_found, 413, other 4xx to invalid_request, 5xx to internal', () => {
-    expect(toErrorResponse(new FakeHttpException('Cannot GET /nope', 404))).toMatchObject({ status: 404, body: { error: { code: 'route_not_found' } } });
-    expect(toErrorResponse(new FakeHttpException('Method Not Allowed', 405))).toMatchObject({ status: 404, body: { error: { code: 'route_not_found' } } });
-    expect(toErrorResponse(new FakeHttpException('Payload Too Large', 413))).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+    expect(toErrorResponse(new FakeHttpException('Cannot GET /nope', 404))).toMatchObject({
+      status: 404,
+      body: { error: { code: 'route_not_found' } },
+    });
+    expect(toErrorResponse(new FakeHttpException('Method Not Allowed', 405))).toMatchObject({
+      status: 404,
+      body: { error: { code: 'route_not_found' } },
+    });
+    expect(toErrorResponse(new FakeHttpException('Payload Too Large', 413))).toMatchObject({
+      status: 413,
+      body: { error: { code: 'payload_too_large' } },
+    });
     expect(toErrorResponse(new FakeHttpException('limit must be a number', 400))).toMatchObject({
       status: 400,
       body: { error: { code: 'invalid_request', message: 'limit must be a number' } },
     });
-    expect(toErrorResponse(new FakeHttpException('teapot', 418))).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+    expect(toErrorResponse(new FakeHttpException('teapot', 418))).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request' } },
+    });
     const internal = toErrorResponse(new FakeHttpException('secret detail', 500));
     expect(internal).toMatchObject({ status: 500, body: { error: { code: 'internal_error' } } });
     expect(internal.body.error.message).not.toContain('secret detail');

@@ -13,7 +13,9 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   const known = classify(error);
   return {
     status: HTTP_STATUS_BY_ERROR_CODE[known.code],
-    body: { error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }), ...base } },
+    body: {
+      error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }), ...base },
+    },
   };
 }
 
@@ -25,15 +27,25 @@ interface Classified {
 
 function classify(error: unknown): Classified {
   if (error instanceof AppError) return { code: error.code, message: error.message, details: error.details };
-  const e = error as { type?: string; status?: number; statusCode?: number; message?: string; getStatus?: () => number; getResponse?: () => unknown };
+  const e = error as {
+    type?: string;
+    status?: number;
+    statusCode?: number;
+    message?: string;
+    getStatus?: () => number;
+    getResponse?: () => unknown;
+  };
   // body-parser errors (they carry `type`).
-  if (e?.type === 'entity.too.large') return { code: ErrorCode.PayloadTooLarge, message: 'request body is larger than the configured limit (MAX_BODY_BYTES)' };
+  if (e?.type === 'entity.too.large')
+    return { code: ErrorCode.PayloadTooLarge, message: 'request body is larger than the configured limit (MAX_BODY_BYTES)' };
   if (e?.type === 'entity.parse.failed') return { code: ErrorCode.MalformedJson, message: 'request body is not valid JSON' };
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return { code: ErrorCode.UnsupportedMediaType, message: e.message ?? 'unsupported encoding' };
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return { code: ErrorCode.UnsupportedMediaType, message: e.message ?? 'unsupported encoding' };
   if (typeof e?.getStatus === 'function') {
     const status = e.getStatus();
     if (status === 404) return { code: ErrorCode.RouteNotFound, message: 'no such endpoint; see /docs for the API' };
-    if (status === 413) return { code: ErrorCode.PayloadTooLarge, message: 'request body is larger than the configured limit (MAX_BODY_BYTES)' };
+    if (status === 413)
+      return { code: ErrorCode.PayloadTooLarge, message: 'request body is larger than the configured limit (MAX_BODY_BYTES)' };
     if (status === 405) return { code: ErrorCode.RouteNotFound, message: 'method not allowed on this endpoint' };
     if (status >= 400 && status < 500) return { code: ErrorCode.InvalidRequest, message: e.message ?? 'invalid request' };
   }

@@ -1,8 +1,10 @@
 import { toHealthResponse } from './health-response';
 
 describe('toHealthResponse', () => {
-  it('all up: ok, with each check\'s latency', () => {
-    expect(toHealthResponse({ details: { postgres: { status: 'up', responseTime: 3 }, redis: { status: 'up', responseTime: 1 } } })).toEqual({
+  it("all up: ok, with each check's latency", () => {
+    expect(
+      toHealthResponse({ details: { postgres: { status: 'up', responseTime: 3 }, redis: { status: 'up', responseTime: 1 } } }),
+    ).toEqual({
       status: 'ok',
       checks: { postgres: { status: 'up', latency_ms: 3 }, redis: { status: 'up', latency_ms: 1 } },
     });
@@ -28,7 +30,12 @@ describe('toHealthResponse', () => {
   });
 
   it('a degradable check down: degraded, still naming it; a critical one down as well: unavailable', () => {
-    const redisDown = { details: { postgres: { status: 'up' as const, responseTime: 1 }, redis: { status: 'down' as const, message: 'Connection is closed.' } } };
+    const redisDown = {
+      details: {
+        postgres: { status: 'up' as const, responseTime: 1 },
+        redis: { status: 'down' as const, message: 'Connection is closed.' },
+      },
+    };
     expect(toHealthResponse(redisDown, new Set(['redis']))).toEqual({
       status: 'degraded',
       message: 'down: redis',

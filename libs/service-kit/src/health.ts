@@ -27,8 +27,13 @@ export class HealthReporter {
 
   /** `degradable`: checks whose failure leaves the report `degraded` (HTTP 200) instead of `unavailable` (503). */
   async report(checks: Record<string, HealthCheck>, degradable: ReadonlySet<string> = new Set()): Promise<HealthResponse> {
-    const indicators = Object.entries(checks).map(([name, check]) => () =>
-      this.indicators.check(name).attempt(async () => void (await check())).withTimeout(CHECK_TIMEOUT_MS),
+    const indicators = Object.entries(checks).map(
+      ([name, check]) =>
+        () =>
+          this.indicators
+            .check(name)
+            .attempt(async () => void (await check()))
+            .withTimeout(CHECK_TIMEOUT_MS),
     );
     try {
       return toHealthResponse(await this.health.check(indicators), degradable);

@@ -26,7 +26,9 @@ describe('InternalHttpClient (local HTTP server)', () => {
           return;
         }
         if (req.url === '/fail') {
-          res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'document_not_found', message: 'no such document' } }));
+          res
+            .writeHead(404, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: { code: 'document_not_found', message: 'no such document' } }));
           return;
         }
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, n }));
@@ -59,7 +61,11 @@ describe('InternalHttpClient (local HTTP server)', () => {
     expect(first).toEqual({ status: 200, body: { ok: true, n: expect.any(Number) } });
     expect(second.body.n).toBe(first.body.n + 1); // the second request came on the same connection
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/v1/search', body: JSON.stringify({ query: 'héllo' }) });
-    expect(seen[0]!.headers).toMatchObject({ 'x-internal-token': 'internal-secret', 'x-tenant-id': tenant, 'content-type': 'application/json' });
+    expect(seen[0]!.headers).toMatchObject({
+      'x-internal-token': 'internal-secret',
+      'x-tenant-id': tenant,
+      'content-type': 'application/json',
+    });
     expect(Number(seen[0]!.headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify({ query: 'héllo' })));
     expect(seen[1]).toMatchObject({ method: 'GET', url: '/v1/index/stats?namespace=a', body: '' });
   });
@@ -72,13 +78,15 @@ describe('InternalHttpClient (local HTTP server)', () => {
     expect(seen.filter((s) => s.url === '/v1/search')).toHaveLength(2);
   });
 
-  it('passes the service\'s own error through', async () => {
+  it("passes the service's own error through", async () => {
     await expect(client().request('GET', '/fail')).rejects.toMatchObject({ code: 'document_not_found', message: 'no such document' });
   });
 
   it('maps a service that does not answer in time to upstream_timeout, naming it', async () => {
     behaviour = 'stall';
-    const error = await client(200).request('GET', '/slow').catch((e: unknown) => e);
+    const error = await client(200)
+      .request('GET', '/slow')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: ErrorCode.UpstreamTimeout, message: 'the search service did not answer within 200 ms' });
   });
@@ -88,7 +96,9 @@ describe('InternalHttpClient (local HTTP server)', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const port = (probe.address() as AddressInfo).port;
     await new Promise((resolve) => probe.close(resolve));
-    const error = await new InternalHttpClient('ingest', `http://127.0.0.1:${port}`, 't', 2_000).request('GET', '/x').catch((e: unknown) => e);
+    const error = await new InternalHttpClient('ingest', `http://127.0.0.1:${port}`, 't', 2_000)
+      .request('GET', '/x')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: ErrorCode.DependencyUnavailable, message: 'the ingest service is unavailable' });
   });
 });

@@ -59,7 +59,9 @@ export class InternalHttpClient {
       res = await this.send(method, new URL(path, this.baseUrl), headers, payload, deadline);
     } catch (error) {
       if (deadline.aborted) {
-        throw new AppError(ErrorCode.UpstreamTimeout, `the ${this.service} service did not answer within ${this.timeoutMs} ms`, { cause: error });
+        throw new AppError(ErrorCode.UpstreamTimeout, `the ${this.service} service did not answer within ${this.timeoutMs} ms`, {
+          cause: error,
+        });
       }
       throw new AppError(ErrorCode.DependencyUnavailable, `the ${this.service} service is unavailable`, { cause: error });
     }
@@ -72,13 +74,22 @@ export class InternalHttpClient {
     }
     if (res.status >= 400) {
       if (isErrorBody(body)) throw new AppError(body.error.code, body.error.message, { details: body.error.details });
-      throw new AppError(res.status >= 500 ? ErrorCode.DependencyUnavailable : ErrorCode.Internal, `the ${this.service} service failed (HTTP ${res.status})`);
+      throw new AppError(
+        res.status >= 500 ? ErrorCode.DependencyUnavailable : ErrorCode.Internal,
+        `the ${this.service} service failed (HTTP ${res.status})`,
+      );
     }
     return { status: res.status, body: body as T };
   }
 
   /** One exchange; sent again once when a reused connection turns out to have been closed by the server. */
-  private async send(method: string, url: URL, headers: Record<string, string>, payload: string | undefined, signal: AbortSignal): Promise<{ status: number; text: string }> {
+  private async send(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    payload: string | undefined,
+    signal: AbortSignal,
+  ): Promise<{ status: number; text: string }> {
     try {
       return await exchange(method, url, headers, payload, signal);
     } catch (error) {
@@ -91,7 +102,13 @@ export class InternalHttpClient {
 /** A reused keep-alive connection was reset before any response: the server closed it as the request left. */
 class StaleConnectionError extends Error {}
 
-function exchange(method: string, url: URL, headers: Record<string, string>, payload: string | undefined, signal: AbortSignal): Promise<{ status: number; text: string }> {
+function exchange(
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  payload: string | undefined,
+  signal: AbortSignal,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers, agent: AGENT, signal }, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];

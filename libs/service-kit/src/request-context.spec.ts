@@ -50,10 +50,13 @@ describe('requestIdFrom', () => {
     expect(requestIdFrom(id)).toBe(id);
   });
 
-  it.each([undefined, '', 'x'.repeat(129), 'has space', 'new\nline', 'semi;colon', '<script>', 'ümlaut'])('replaces %j with a UUID', (id) => {
-    const out = requestIdFrom(id);
-    expect(out).toMatch(UUID);
-  });
+  it.each([undefined, '', 'x'.repeat(129), 'has space', 'new\nline', 'semi;colon', '<script>', 'ümlaut'])(
+    'replaces %j with a UUID',
+    (id) => {
+      const out = requestIdFrom(id);
+      expect(out).toMatch(UUID);
+    },
+  );
 
   it('mints a different id each time', () => {
     expect(requestIdFrom(undefined)).not.toBe(requestIdFrom(undefined));

@@ -12,14 +12,21 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
   transform(value: unknown): z.output<S> {
     const parsed = this.schema.safeParse(value);
     if (parsed.success) return parsed.data;
-    const issues: FieldIssue[] = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: humanMessage(i) }));
+    const issues: FieldIssue[] = parsed.error.issues.map((i) => ({
+      path: i.path.map(String).join('.') || '(root)',
+      message: humanMessage(i),
+    }));
     const summary = issues
       .slice(0, 3)
       .map((i) => (i.path === '(root)' ? i.message : `${i.path}: ${i.message}`))
       .join('; ');
-    throw new AppError(ErrorCode.InvalidRequest, `invalid ${this.what}: ${summary}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ''}`, {
-      details: { issues },
-    });
+    throw new AppError(
+      ErrorCode.InvalidRequest,
+      `invalid ${this.what}: ${summary}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ''}`,
+      {
+        details: { issues },
+      },
+    );
   }
 }
 

@@ -22,13 +22,32 @@ export function createLogger(service: string, level: LogLevel, context: LogConte
       return Object.fromEntries(Object.entries(ctx).filter(([, v]) => v !== undefined));
     },
     redact: {
-      paths: ['authorization', '*.authorization', 'headers.authorization', 'api_key', '*.api_key', 'password', '*.password', 'text', '*.text', 'token', '*.token'],
+      paths: [
+        'authorization',
+        '*.authorization',
+        'headers.authorization',
+        'api_key',
+        '*.api_key',
+        'password',
+        '*.password',
+        'text',
+        '*.text',
+        'token',
+        '*.token',
+      ],
       censor: '[redacted]',
     },
   });
 }
 
-const NEST_TO_PINO: Record<string, LogLevel> = { log: 'info', error: 'error', warn: 'warn', debug: 'debug', verbose: 'trace', fatal: 'fatal' };
+const NEST_TO_PINO: Record<string, LogLevel> = {
+  log: 'info',
+  error: 'error',
+  warn: 'warn',
+  debug: 'debug',
+  verbose: 'trace',
+  fatal: 'fatal',
+};
 
 /** Nest's logger interface on top of pino; Nest's own start-up failure report is left to the caller. */
 export class JsonLogger implements LoggerService {
@@ -57,7 +76,8 @@ export class JsonLogger implements LoggerService {
   private write(nestLevel: string, message: unknown, rest: unknown[]): void {
     const level = NEST_TO_PINO[nestLevel] ?? 'info';
     const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
-    const stack = rest.length > 1 && typeof rest[0] === 'string' && (rest[0] as string).includes('\n    at ') ? (rest[0] as string) : undefined;
+    const stack =
+      rest.length > 1 && typeof rest[0] === 'string' && (rest[0] as string).includes('\n    at ') ? (rest[0] as string) : undefined;
     const fields = { ...(context ? { context } : {}), ...(stack ? { stack } : {}) };
     if (message instanceof Error) this.logger[level]({ ...fields, err: message }, message.message);
     else this.logger[level](fields, typeof message === 'string' ? message : JSON.stringify(message));

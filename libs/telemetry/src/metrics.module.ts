@@ -83,7 +83,12 @@ export class MetricsModule implements NestModule {
   static forRoot(settings: MetricsSettings): DynamicModule {
     return {
       module: MetricsModule,
-      providers: [{ provide: METRICS_SETTINGS, useValue: settings }, { provide: Metrics, useValue: new Metrics(settings.service) }, MetricsServer, HttpMetricsMiddleware],
+      providers: [
+        { provide: METRICS_SETTINGS, useValue: settings },
+        { provide: Metrics, useValue: new Metrics(settings.service) },
+        MetricsServer,
+        HttpMetricsMiddleware,
+      ],
       exports: [Metrics],
     };
   }

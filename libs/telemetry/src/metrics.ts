@@ -69,11 +69,15 @@ export class Metrics {
 
   readonly ingestChunks = new Counter({ name: 'ingest_chunks_total', help: 'Chunks written', registers: [this.registry] });
 
-  readonly ingestBytes = new Counter({ name: 'ingest_bytes_total', help: 'Bytes of document text ingested (UTF-8)', registers: [this.registry] });
+  readonly ingestBytes = new Counter({
+    name: 'ingest_bytes_total',
+    help: 'Bytes of document text ingested (UTF-8)',
+    registers: [this.registry],
+  });
 
   readonly vectorIndexBuilds = new Histogram({
     name: 'vector_index_build_seconds',
-    help: 'Builds of a scope\'s HNSW index, by outcome (built, failed)',
+    help: "Builds of a scope's HNSW index, by outcome (built, failed)",
     labelNames: ['outcome'] as const,
     buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
     registers: [this.registry],
@@ -113,7 +117,12 @@ export class Metrics {
   }
 
   /** A gauge whose value is read at scrape time (queue lengths, pool usage, outbox lag). */
-  gauge<L extends string>(name: string, help: string, labelNames: readonly L[], collect: (set: (labels: Partial<Record<L, string>>, value: number) => void) => Promise<void> | void): void {
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    collect: (set: (labels: Partial<Record<L, string>>, value: number) => void) => Promise<void> | void,
+  ): void {
     new Gauge<L>({
       name,
       help,

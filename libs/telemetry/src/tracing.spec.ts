@@ -21,14 +21,21 @@ describe('batchOptionsFromEnv', () => {
   it('reads the standard OTEL_BSP_* variables (the SDK only does so for processors it builds itself)', () => {
     expect(batchOptionsFromEnv({})).toEqual({});
     expect(
-      batchOptionsFromEnv({ OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_BSP_MAX_QUEUE_SIZE: '8192', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: ' 1024 ', OTEL_BSP_EXPORT_TIMEOUT: '10000' }),
+      batchOptionsFromEnv({
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+        OTEL_BSP_MAX_QUEUE_SIZE: '8192',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: ' 1024 ',
+        OTEL_BSP_EXPORT_TIMEOUT: '10000',
+      }),
     ).toEqual({ scheduledDelayMillis: 200, maxQueueSize: 8192, maxExportBatchSize: 1024, exportTimeoutMillis: 10000 });
   });
 
   it('reports a value that is not a non-negative integer and keeps the default', () => {
     const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      expect(batchOptionsFromEnv({ OTEL_BSP_SCHEDULE_DELAY: '5s', OTEL_BSP_MAX_QUEUE_SIZE: '-1', OTEL_BSP_EXPORT_TIMEOUT: '' }, 'ingest')).toEqual({});
+      expect(
+        batchOptionsFromEnv({ OTEL_BSP_SCHEDULE_DELAY: '5s', OTEL_BSP_MAX_QUEUE_SIZE: '-1', OTEL_BSP_EXPORT_TIMEOUT: '' }, 'ingest'),
+      ).toEqual({});
       expect(write).toHaveBeenCalledWith(expect.stringContaining('[ingest] OTEL_BSP_SCHEDULE_DELAY=5s is not a non-negative integer'));
       expect(write).toHaveBeenCalledWith(expect.stringContaining('OTEL_BSP_MAX_QUEUE_SIZE=-1'));
       expect(write).toHaveBeenCalledTimes(2);
@@ -41,7 +48,9 @@ describe('batchOptionsFromEnv', () => {
     jest.useFakeTimers();
     try {
       const exporter = new InMemorySpanExporter();
-      const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter, ...batchOptionsFromEnv({ OTEL_BSP_SCHEDULE_DELAY: '200' }) })] });
+      const provider = new TracerProvider({
+        spanProcessors: [new BatchSpanProcessor({ exporter, ...batchOptionsFromEnv({ OTEL_BSP_SCHEDULE_DELAY: '200' }) })],
+      });
       provider.getTracer('test').startSpan('work').end();
       await jest.advanceTimersByTimeAsync(199);
       expect(exporter.getFinishedSpans()).toHaveLength(0);

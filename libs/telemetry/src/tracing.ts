@@ -6,7 +6,18 @@
  * Off unless an OTLP endpoint is configured (`OTEL_EXPORTER_OTLP_ENDPOINT` or `..._TRACES_ENDPOINT`); every other
  * knob is the standard `OTEL_*` variable the SDK reads itself (protocol, headers, sampler, resource attributes).
  */
-import { Context, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, Tracer, context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
+import {
+  Context,
+  ROOT_CONTEXT,
+  Span,
+  SpanKind,
+  SpanStatusCode,
+  Tracer,
+  context,
+  isSpanContextValid,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpHttpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
@@ -29,7 +40,13 @@ let sdk: NodeSDK | undefined;
 
 export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   if ((env['OTEL_SDK_DISABLED'] ?? '').toLowerCase() === 'true') return false;
-  if ((env['OTEL_TRACES_EXPORTER'] ?? '').split(',').map((s) => s.trim()).includes('none')) return false;
+  if (
+    (env['OTEL_TRACES_EXPORTER'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .includes('none')
+  )
+    return false;
   return Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
 }
 
@@ -80,7 +97,10 @@ export function startTracing(app: string, env: NodeJS.ProcessEnv = process.env):
 }
 
 /** The batch processor's buffer and timing settings (everything but the exporter). */
-export type BatchOptions = Pick<BatchSpanProcessorOptions, 'scheduledDelayMillis' | 'maxQueueSize' | 'maxExportBatchSize' | 'exportTimeoutMillis'>;
+export type BatchOptions = Pick<
+  BatchSpanProcessorOptions,
+  'scheduledDelayMillis' | 'maxQueueSize' | 'maxExportBatchSize' | 'exportTimeoutMillis'
+>;
 
 const BATCH_VARIABLES = {
   OTEL_BSP_SCHEDULE_DELAY: 'scheduledDelayMillis',
@@ -157,19 +177,24 @@ export interface SpanOptions {
  */
 export async function inSpan<T>(name: string, options: SpanOptions, fn: (traceparent: string | undefined) => Promise<T>): Promise<T> {
   const parentContext: Context = options.parent ? propagation.extract(ROOT_CONTEXT, { traceparent: options.parent }) : context.active();
-  return tracer().startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes ?? {} }, parentContext, async (span: Span) => {
-    try {
-      return await fn(activeTraceparent());
-    } catch (error) {
-      if (!options.expected?.(error)) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+  return tracer().startActiveSpan(
+    name,
+    { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes ?? {} },
+    parentContext,
+    async (span: Span) => {
+      try {
+        return await fn(activeTraceparent());
+      } catch (error) {
+        if (!options.expected?.(error)) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        }
+        throw error;
+      } finally {
+        span.end();
       }
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+    },
+  );
 }
 
 /** OpenTelemetry messaging attributes of a queue message: the queue, the job id and type (never its payload). */

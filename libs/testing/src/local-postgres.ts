@@ -18,7 +18,9 @@ export class LocalPostgres {
   ) {}
 
   static async create(): Promise<LocalPostgres> {
-    const versions = readdirSync('/usr/lib/postgresql').filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)).sort();
+    const versions = readdirSync('/usr/lib/postgresql')
+      .filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`))
+      .sort();
     const version = versions[versions.length - 1];
     if (!version) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql (install postgresql)');
     const dir = mkdtempSync(join(tmpdir(), 'df-pg-'));
@@ -38,8 +40,18 @@ export class LocalPostgres {
   }
 
   async start(): Promise<void> {
-    this.run('pg_ctl', ['-D', join(this.dir, 'data'), '-l', join(this.dir, 'server.log'), '-w', '-t', '30', '-o',
-      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+    this.run('pg_ctl', [
+      '-D',
+      join(this.dir, 'data'),
+      '-l',
+      join(this.dir, 'server.log'),
+      '-w',
+      '-t',
+      '30',
+      '-o',
+      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      'start',
+    ]);
     await this.waitReady();
   }
 
@@ -74,8 +86,9 @@ export class LocalPostgres {
   private run(tool: string, args: string[]): void {
     const cmd = join(this.bin, tool);
     const asRoot = process.getuid?.() === 0;
-    const result = asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' }) : spawnSync(cmd, args, { encoding: 'utf8' });
+    const result = asRoot
+      ? spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' })
+      : spawnSync(cmd, args, { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed: ${result.stderr || result.stdout}`);
   }
 }
-

@@ -38,7 +38,16 @@ interface OtlpTraces {
   resourceSpans?: Array<{
     resource?: { attributes?: OtlpAttribute[] };
     scopeSpans?: Array<{
-      spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number; endTimeUnixNano?: string | number; attributes?: OtlpAttribute[]; status?: { code?: number } }>;
+      spans?: Array<{
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        kind?: number;
+        endTimeUnixNano?: string | number;
+        attributes?: OtlpAttribute[];
+        status?: { code?: number };
+      }>;
     }>;
   }>;
 }
@@ -52,7 +61,8 @@ function valueOf(v: OtlpValue): unknown {
   return undefined;
 }
 
-const attributesOf = (attrs: OtlpAttribute[] = []): Record<string, unknown> => Object.fromEntries(attrs.map((a) => [a.key, valueOf(a.value)]));
+const attributesOf = (attrs: OtlpAttribute[] = []): Record<string, unknown> =>
+  Object.fromEntries(attrs.map((a) => [a.key, valueOf(a.value)]));
 
 /** OTLP/JSON encodes ids as hex (the spec); some exporters send base64 — accept both. */
 function hexId(id: string | undefined, bytes: number): string | undefined {

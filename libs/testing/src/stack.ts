@@ -58,7 +58,8 @@ const children = new Map<number, ChildProcess>();
  */
 export async function startStack(opts: StackOptions): Promise<RunningStack> {
   for (const svc of SERVICES) {
-    if (!existsSync(join(repoRoot, `dist/apps/${svc}/src/main.js`))) throw new Error(`dist/apps/${svc} is missing: run npm run build first`);
+    if (!existsSync(join(repoRoot, `dist/apps/${svc}/src/main.js`)))
+      throw new Error(`dist/apps/${svc} is missing: run npm run build first`);
   }
   const ports = {} as Record<ServiceName, number>;
   const metricsPorts = {} as Record<ServiceName, number>;
@@ -88,7 +89,15 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const logDir = opts.logDir ?? join(repoRoot, 'tmp', 'test-logs', `stack-${Date.now()}`);
   mkdirSync(logDir, { recursive: true });
 
-  const stack: RunningStack = { gatewayUrl: `http://127.0.0.1:${ports.gateway}`, adminToken, ports, metricsPorts, env, logDir, pids: {} as Record<ServiceName, number> };
+  const stack: RunningStack = {
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    adminToken,
+    ports,
+    metricsPorts,
+    env,
+    logDir,
+    pids: {} as Record<ServiceName, number>,
+  };
   for (const svc of SERVICES) stack.pids[svc] = spawnService(stack, svc, svc, { METRICS_PORT: String(metricsPorts[svc]) });
   try {
     await Promise.all(SERVICES.map((svc) => waitReady(stack, svc)));
@@ -133,9 +142,18 @@ export async function restartService(stack: RunningStack, svc: ServiceName, env:
 }
 
 /** Starts one more instance of a service (e.g. a second ingest worker) on its own port; returns its pid. */
-export async function startExtraInstance(stack: RunningStack, svc: ServiceName, name: string, env: Record<string, string> = {}): Promise<number> {
+export async function startExtraInstance(
+  stack: RunningStack,
+  svc: ServiceName,
+  name: string,
+  env: Record<string, string> = {},
+): Promise<number> {
   const port = await freePort();
-  const pid = spawnService(stack, svc, name, { ...env, [SERVICE_PORT_VARIABLE[svc]]: String(port), METRICS_PORT: String(await freePort()) });
+  const pid = spawnService(stack, svc, name, {
+    ...env,
+    [SERVICE_PORT_VARIABLE[svc]]: String(port),
+    METRICS_PORT: String(await freePort()),
+  });
   await waitHealthy(port, pid, name, stack);
   return pid;
 }
@@ -162,7 +180,10 @@ async function waitHealthy(port: number, pid: number, name: string, stack: Runni
 
 export function tail(stack: RunningStack, svc: string, lines = 30): string {
   try {
-    return readFileSync(join(stack.logDir, `${svc}.log`), 'utf8').split('\n').slice(-lines).join('\n');
+    return readFileSync(join(stack.logDir, `${svc}.log`), 'utf8')
+      .split('\n')
+      .slice(-lines)
+      .join('\n');
   } catch {
     return '(no log)';
   }

@@ -46,12 +46,21 @@ export async function createTenant(name = `tenant-${randomUUID().slice(0, 8)}`):
   if (tenant.status !== 201) throw new Error(`create tenant: ${tenant.status} ${JSON.stringify(tenant.body)}`);
   const tenantId = tenant.body.tenant_id;
   const issue = async (role: string) => {
-    const res = await call<{ api_key: string; key_id: string }>('POST', `/v1/admin/tenants/${tenantId}/keys`, { token: adminToken(), body: { role } });
+    const res = await call<{ api_key: string; key_id: string }>('POST', `/v1/admin/tenants/${tenantId}/keys`, {
+      token: adminToken(),
+      body: { role },
+    });
     if (res.status !== 201) throw new Error(`issue key: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
   const writer = await issue('writer');
-  return { tenantId, writer: writer.api_key, writerKeyId: writer.key_id, reader: (await issue('reader')).api_key, admin: (await issue('admin')).api_key };
+  return {
+    tenantId,
+    writer: writer.api_key,
+    writerKeyId: writer.key_id,
+    reader: (await issue('reader')).api_key,
+    admin: (await issue('admin')).api_key,
+  };
 }
 
 export interface ErrorShape {

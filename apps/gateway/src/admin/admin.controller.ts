@@ -47,7 +47,11 @@ export class AdminController {
 
   @Post(':tenantId/keys')
   @HttpCode(201)
-  @Audited('key.issue', (req, res: { key_id: string; role: string }) => ({ tenantId: String(req.params['tenantId']), target: res.key_id, details: { role: res.role } }))
+  @Audited('key.issue', (req, res: { key_id: string; role: string }) => ({
+    tenantId: String(req.params['tenantId']),
+    target: res.key_id,
+    details: { role: res.role },
+  }))
   @IdempotencyExempt()
   @ApiOperation({ summary: 'Issue an API key for a tenant; the key is returned once and stored only as a keyed hash' })
   @ApiJsonBody(CreateApiKeyRequestSchema)
@@ -66,7 +70,10 @@ export class AdminController {
   @ApiOperation({ summary: 'Revoke an API key; it is rejected from the next request on' })
   @ApiJsonResponse(200, RevokeApiKeyResponseSchema, 'revoked')
   @ApiErrors(400, 401, 403, 404)
-  revoke(@Param('tenantId', uuid('tenant_id')) tenantId: string, @Param('keyId', uuid('key_id')) keyId: string): Promise<RevokeApiKeyResponse> {
+  revoke(
+    @Param('tenantId', uuid('tenant_id')) tenantId: string,
+    @Param('keyId', uuid('key_id')) keyId: string,
+  ): Promise<RevokeApiKeyResponse> {
     return this.revokeKey.execute(tenantId, keyId);
   }
 }

@@ -33,8 +33,20 @@ export class IssueApiKeyUseCase {
   async execute(tenantId: string, req: CreateApiKeyRequest): Promise<CreateApiKeyResponse> {
     if (!(await this.tenants.findById(tenantId))) throw new AppError(ErrorCode.TenantNotFound, `no tenant ${tenantId}`);
     const issued = this.codec.issue();
-    const key = await this.keys.create(asTenantId(tenantId), { role: req.role, name: req.name ?? null, keyPrefix: issued.prefix, keyHash: issued.hash });
-    return { key_id: key.id, api_key: issued.apiKey, role: key.role, name: key.name, prefix: key.keyPrefix, created_at: key.createdAt.toISOString() };
+    const key = await this.keys.create(asTenantId(tenantId), {
+      role: req.role,
+      name: req.name ?? null,
+      keyPrefix: issued.prefix,
+      keyHash: issued.hash,
+    });
+    return {
+      key_id: key.id,
+      api_key: issued.apiKey,
+      role: key.role,
+      name: key.name,
+      prefix: key.keyPrefix,
+      created_at: key.createdAt.toISOString(),
+    };
   }
 }
 

@@ -43,15 +43,22 @@ export class AuthGuard implements CanActivate {
     if (ctx && principal.kind === 'tenant') ctx.tenantId = principal.tenantId;
 
     if (access.kind === 'admin') {
-      if (principal.kind !== 'admin') throw new AppError(ErrorCode.AdminTokenRequired, 'this endpoint needs the admin token (ADMIN_TOKEN), not a tenant API key');
+      if (principal.kind !== 'admin')
+        throw new AppError(ErrorCode.AdminTokenRequired, 'this endpoint needs the admin token (ADMIN_TOKEN), not a tenant API key');
       return true;
     }
     if (principal.kind === 'admin' && access.kind === 'tenant-or-admin') return true;
     if (principal.kind !== 'tenant') {
-      throw new AppError(ErrorCode.TenantKeyRequired, 'this endpoint acts on a tenant\'s data: use one of the tenant\'s API keys, not the admin token');
+      throw new AppError(
+        ErrorCode.TenantKeyRequired,
+        "this endpoint acts on a tenant's data: use one of the tenant's API keys, not the admin token",
+      );
     }
     if (ROLE_RANK[principal.role] < ROLE_RANK[access.role]) {
-      throw new AppError(ErrorCode.InsufficientRole, `this endpoint needs a key with role "${access.role}" or higher; this key is a "${principal.role}" key`);
+      throw new AppError(
+        ErrorCode.InsufficientRole,
+        `this endpoint needs a key with role "${access.role}" or higher; this key is a "${principal.role}" key`,
+      );
     }
     return true;
   }

@@ -35,7 +35,10 @@ export class DocumentsController {
 
   @Post('upsert')
   @HttpCode(200)
-  @Audited('document.upsert', (_req, res: UpsertDocumentResponse) => ({ target: `${res.namespace}/${res.doc_id}`, details: { status: res.status, doc_hash: res.doc_hash, chunks: res.chunks } }))
+  @Audited('document.upsert', (_req, res: UpsertDocumentResponse) => ({
+    target: `${res.namespace}/${res.doc_id}`,
+    details: { status: res.status, doc_hash: res.doc_hash, chunks: res.chunks },
+  }))
   @ApiIdempotent()
   @RequireRole('writer')
   @ApiOperation({ summary: 'Create or replace a document; the same text again is a no-op ("unchanged")' })
@@ -46,7 +49,11 @@ export class DocumentsController {
     @CurrentTenant() auth: TenantPrincipal,
     @Body(new ZodValidationPipe(UpsertDocumentRequestSchema, 'document')) body: UpsertDocumentRequest,
   ): Promise<UpsertDocumentResponse> {
-    const res = await this.upstream.ingest.request<UpsertDocumentResponse>('POST', '/v1/docs/upsert', { tenantId: auth.tenantId, apiKeyId: auth.keyId, body });
+    const res = await this.upstream.ingest.request<UpsertDocumentResponse>('POST', '/v1/docs/upsert', {
+      tenantId: auth.tenantId,
+      apiKeyId: auth.keyId,
+      body,
+    });
     return res.body;
   }
 
@@ -62,7 +69,10 @@ export class DocumentsController {
     @CurrentTenant() auth: TenantPrincipal,
     @Query(new ZodValidationPipe(ListDocumentsQuerySchema, 'query')) query: ListDocumentsQuery,
   ): Promise<ListDocumentsResponse> {
-    const res = await this.upstream.ingest.request<ListDocumentsResponse>('GET', withQuery('/v1/docs', query), { tenantId: auth.tenantId, apiKeyId: auth.keyId });
+    const res = await this.upstream.ingest.request<ListDocumentsResponse>('GET', withQuery('/v1/docs', query), {
+      tenantId: auth.tenantId,
+      apiKeyId: auth.keyId,
+    });
     return res.body;
   }
 
@@ -97,6 +107,7 @@ export class DocumentsController {
     @Query(namespacePipe) query: NamespaceQuery,
   ): Promise<DeleteDocumentResponse> {
     const path = withQuery(`/v1/docs/${encodeURIComponent(docId)}`, query);
-    return (await this.upstream.ingest.request<DeleteDocumentResponse>('DELETE', path, { tenantId: auth.tenantId, apiKeyId: auth.keyId })).body;
+    return (await this.upstream.ingest.request<DeleteDocumentResponse>('DELETE', path, { tenantId: auth.tenantId, apiKeyId: auth.keyId }))
+      .body;
   }
 }

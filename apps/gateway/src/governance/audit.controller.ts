@@ -1,4 +1,11 @@
-import { AuditVerification, AuditVerificationSchema, ListAuditQuery, ListAuditQuerySchema, ListAuditResponse, ListAuditResponseSchema } from '@datafactory/contracts';
+import {
+  AuditVerification,
+  AuditVerificationSchema,
+  ListAuditQuery,
+  ListAuditQuerySchema,
+  ListAuditResponse,
+  ListAuditResponseSchema,
+} from '@datafactory/contracts';
 import { ZodValidationPipe } from '@datafactory/service-kit';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -21,8 +28,13 @@ export class AuditController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiJsonResponse(200, ListAuditResponseSchema, 'one page')
   @ApiErrors(400, 401, 403)
-  async list(@CurrentPrincipal() principal: Principal, @Query(new ZodValidationPipe(ListAuditQuerySchema, 'query')) query: ListAuditQuery): Promise<ListAuditResponse> {
-    return (await this.upstream.governance.request<ListAuditResponse>('GET', withQuery('/v1/audit', query), { tenantId: tenantScope(principal) })).body;
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query(new ZodValidationPipe(ListAuditQuerySchema, 'query')) query: ListAuditQuery,
+  ): Promise<ListAuditResponse> {
+    return (
+      await this.upstream.governance.request<ListAuditResponse>('GET', withQuery('/v1/audit', query), { tenantId: tenantScope(principal) })
+    ).body;
   }
 
   @Get('verify')
@@ -31,6 +43,7 @@ export class AuditController {
   @ApiJsonResponse(200, AuditVerificationSchema, 'verification result')
   @ApiErrors(401, 403)
   async verify(@CurrentPrincipal() principal: Principal): Promise<AuditVerification> {
-    return (await this.upstream.governance.request<AuditVerification>('GET', '/v1/audit/verify', { tenantId: tenantScope(principal) })).body;
+    return (await this.upstream.governance.request<AuditVerification>('GET', '/v1/audit/verify', { tenantId: tenantScope(principal) }))
+      .body;
   }
 }

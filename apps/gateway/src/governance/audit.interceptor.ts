@@ -54,9 +54,13 @@ export class AuditInterceptor implements NestInterceptor {
           });
         } catch (error) {
           this.logger.error(`audit append failed for ${spec.action}: ${(error as Error).message}`);
-          throw new AppError(ErrorCode.DependencyUnavailable, 'the change was applied but could not be recorded in the audit log; retry with the same Idempotency-Key', {
-            cause: error,
-          });
+          throw new AppError(
+            ErrorCode.DependencyUnavailable,
+            'the change was applied but could not be recorded in the audit log; retry with the same Idempotency-Key',
+            {
+              cause: error,
+            },
+          );
         }
         return response;
       }),

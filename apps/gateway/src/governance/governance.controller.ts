@@ -45,20 +45,35 @@ export class GovernanceController {
   @ApiQuery({ name: 'namespace', required: false })
   @ApiJsonResponse(200, PiiPolicyResponseSchema, 'the policy')
   @ApiErrors(400, 401, 403)
-  async piiPolicy(@CurrentTenant() auth: TenantPrincipal, @Query(new ZodValidationPipe(NamespaceQuerySchema, 'query')) query: NamespaceQuery): Promise<PiiPolicyResponse> {
-    return (await this.upstream.governance.request<PiiPolicyResponse>('GET', withQuery('/v1/governance/pii-policy', query), { tenantId: auth.tenantId })).body;
+  async piiPolicy(
+    @CurrentTenant() auth: TenantPrincipal,
+    @Query(new ZodValidationPipe(NamespaceQuerySchema, 'query')) query: NamespaceQuery,
+  ): Promise<PiiPolicyResponse> {
+    return (
+      await this.upstream.governance.request<PiiPolicyResponse>('GET', withQuery('/v1/governance/pii-policy', query), {
+        tenantId: auth.tenantId,
+      })
+    ).body;
   }
 
   @Put('pii-policy')
   @RequireRole('admin')
   @ApiIdempotent()
-  @Audited('pii_policy.change', (_req, res: PiiPolicyResponse) => ({ target: res.namespace, details: { policy: res.policy, previous: res.previous } }))
+  @Audited('pii_policy.change', (_req, res: PiiPolicyResponse) => ({
+    target: res.namespace,
+    details: { policy: res.policy, previous: res.previous },
+  }))
   @ApiOperation({ summary: "Set a namespace's PII policy (tenant admin key); applies to documents written from now on" })
   @ApiJsonBody(SetPiiPolicyRequestSchema)
   @ApiJsonResponse(200, PiiPolicyResponseSchema, 'the new policy')
   @ApiErrors(400, 401, 403)
-  async setPiiPolicy(@CurrentTenant() auth: TenantPrincipal, @Body(new ZodValidationPipe(SetPiiPolicyRequestSchema, 'PII policy')) body: SetPiiPolicyRequest): Promise<PiiPolicyResponse> {
-    return (await this.upstream.governance.request<PiiPolicyResponse>('PUT', '/v1/governance/pii-policy', { tenantId: auth.tenantId, body })).body;
+  async setPiiPolicy(
+    @CurrentTenant() auth: TenantPrincipal,
+    @Body(new ZodValidationPipe(SetPiiPolicyRequestSchema, 'PII policy')) body: SetPiiPolicyRequest,
+  ): Promise<PiiPolicyResponse> {
+    return (
+      await this.upstream.governance.request<PiiPolicyResponse>('PUT', '/v1/governance/pii-policy', { tenantId: auth.tenantId, body })
+    ).body;
   }
 
   @Post('erase')
@@ -70,8 +85,17 @@ export class GovernanceController {
   @ApiJsonBody(EraseRequestSchema)
   @ApiJsonResponse(202, ErasureAcceptedSchema, 'accepted: follow the job, then read the certificate')
   @ApiErrors(400, 401, 403, 503)
-  async erase(@CurrentTenant() auth: TenantPrincipal, @Body(new ZodValidationPipe(EraseRequestSchema, 'erase request')) body: EraseRequest): Promise<ErasureAccepted> {
-    return (await this.upstream.governance.request<ErasureAccepted>('POST', '/v1/governance/erase', { tenantId: auth.tenantId, apiKeyId: auth.keyId, body })).body;
+  async erase(
+    @CurrentTenant() auth: TenantPrincipal,
+    @Body(new ZodValidationPipe(EraseRequestSchema, 'erase request')) body: EraseRequest,
+  ): Promise<ErasureAccepted> {
+    return (
+      await this.upstream.governance.request<ErasureAccepted>('POST', '/v1/governance/erase', {
+        tenantId: auth.tenantId,
+        apiKeyId: auth.keyId,
+        body,
+      })
+    ).body;
   }
 
   @Get('erasures/:erasureId')
@@ -79,8 +103,13 @@ export class GovernanceController {
   @ApiOperation({ summary: 'An erasure: status and its signed certificate (per store: counts before and after, verification queries)' })
   @ApiJsonResponse(200, ErasureResponseSchema, 'the erasure')
   @ApiErrors(400, 401, 403, 404)
-  async erasure(@CurrentTenant() auth: TenantPrincipal, @Param('erasureId', new ZodValidationPipe(UuidParamSchema, 'erasure_id')) erasureId: string): Promise<ErasureResponse> {
-    return (await this.upstream.governance.request<ErasureResponse>('GET', `/v1/governance/erasures/${erasureId}`, { tenantId: auth.tenantId })).body;
+  async erasure(
+    @CurrentTenant() auth: TenantPrincipal,
+    @Param('erasureId', new ZodValidationPipe(UuidParamSchema, 'erasure_id')) erasureId: string,
+  ): Promise<ErasureResponse> {
+    return (
+      await this.upstream.governance.request<ErasureResponse>('GET', `/v1/governance/erasures/${erasureId}`, { tenantId: auth.tenantId })
+    ).body;
   }
 
   @Get('retention')
@@ -95,13 +124,23 @@ export class GovernanceController {
   @Put('retention')
   @RequireRole('admin')
   @ApiIdempotent()
-  @Audited('retention.change', (req) => ({ target: String((req.body as SetRetentionRequest).namespace ?? '*'), details: { max_age_days: (req.body as SetRetentionRequest).max_age_days, deleted_grace_days: (req.body as SetRetentionRequest).deleted_grace_days ?? null } }))
+  @Audited('retention.change', (req) => ({
+    target: String((req.body as SetRetentionRequest).namespace ?? '*'),
+    details: {
+      max_age_days: (req.body as SetRetentionRequest).max_age_days,
+      deleted_grace_days: (req.body as SetRetentionRequest).deleted_grace_days ?? null,
+    },
+  }))
   @ApiOperation({ summary: 'Set the tenant default ("*") or a namespace retention policy' })
   @ApiJsonBody(SetRetentionRequestSchema)
   @ApiJsonResponse(200, RetentionResponseSchema, 'policies after the change')
   @ApiErrors(400, 401, 403)
-  async setRetention(@CurrentTenant() auth: TenantPrincipal, @Body(new ZodValidationPipe(SetRetentionRequestSchema, 'retention policy')) body: SetRetentionRequest): Promise<RetentionResponse> {
-    return (await this.upstream.governance.request<RetentionResponse>('PUT', '/v1/governance/retention', { tenantId: auth.tenantId, body })).body;
+  async setRetention(
+    @CurrentTenant() auth: TenantPrincipal,
+    @Body(new ZodValidationPipe(SetRetentionRequestSchema, 'retention policy')) body: SetRetentionRequest,
+  ): Promise<RetentionResponse> {
+    return (await this.upstream.governance.request<RetentionResponse>('PUT', '/v1/governance/retention', { tenantId: auth.tenantId, body }))
+      .body;
   }
 
   @Get('retention/preview')
@@ -110,7 +149,9 @@ export class GovernanceController {
   @ApiJsonResponse(200, RetentionPreviewSchema, 'preview')
   @ApiErrors(401, 403)
   async retentionPreview(@CurrentTenant() auth: TenantPrincipal): Promise<RetentionPreview> {
-    return (await this.upstream.governance.request<RetentionPreview>('GET', '/v1/governance/retention/preview', { tenantId: auth.tenantId })).body;
+    return (
+      await this.upstream.governance.request<RetentionPreview>('GET', '/v1/governance/retention/preview', { tenantId: auth.tenantId })
+    ).body;
   }
 
   @Post('retention/sweep')
@@ -121,18 +162,31 @@ export class GovernanceController {
   @ApiJsonResponse(202, JobAcceptedResponseSchema, 'the sweep job')
   @ApiErrors(401, 403, 503)
   async sweep(@CurrentTenant() auth: TenantPrincipal): Promise<JobAcceptedResponse> {
-    return (await this.upstream.governance.request<JobAcceptedResponse>('POST', '/v1/governance/retention/sweep', { tenantId: auth.tenantId, body: {} })).body;
+    return (
+      await this.upstream.governance.request<JobAcceptedResponse>('POST', '/v1/governance/retention/sweep', {
+        tenantId: auth.tenantId,
+        body: {},
+      })
+    ).body;
   }
 
   @Put('legal-hold')
   @RequireRole('admin')
   @ApiIdempotent()
-  @Audited('legal_hold.change', (_req, res: LegalHoldResponse) => ({ target: `${res.namespace}/${res.doc_id}`, details: { legal_hold: res.legal_hold } }))
+  @Audited('legal_hold.change', (_req, res: LegalHoldResponse) => ({
+    target: `${res.namespace}/${res.doc_id}`,
+    details: { legal_hold: res.legal_hold },
+  }))
   @ApiOperation({ summary: 'Put a document on legal hold (exempt from retention) or release it' })
   @ApiJsonBody(LegalHoldRequestSchema)
   @ApiJsonResponse(200, LegalHoldResponseSchema, 'the hold')
   @ApiErrors(400, 401, 403, 404)
-  async legalHold(@CurrentTenant() auth: TenantPrincipal, @Body(new ZodValidationPipe(LegalHoldRequestSchema, 'legal hold')) body: LegalHoldRequest): Promise<LegalHoldResponse> {
-    return (await this.upstream.governance.request<LegalHoldResponse>('PUT', '/v1/governance/legal-hold', { tenantId: auth.tenantId, body })).body;
+  async legalHold(
+    @CurrentTenant() auth: TenantPrincipal,
+    @Body(new ZodValidationPipe(LegalHoldRequestSchema, 'legal hold')) body: LegalHoldRequest,
+  ): Promise<LegalHoldResponse> {
+    return (
+      await this.upstream.governance.request<LegalHoldResponse>('PUT', '/v1/governance/legal-hold', { tenantId: auth.tenantId, body })
+    ).body;
   }
 }

@@ -1,7 +1,16 @@
 import { AppError, ErrorCode, InternalHeader } from '@datafactory/contracts';
 import { IdempotencyRepository } from '@datafactory/db';
 import { canonicalJson, toErrorResponse } from '@datafactory/service-kit';
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, OnApplicationBootstrap, OnApplicationShutdown, SetMetadata } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  NestInterceptor,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  SetMetadata,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { createHmac } from 'node:crypto';
@@ -28,7 +37,9 @@ export interface IdempotentRequest extends AuthenticatedRequest {
 
 /** Headers that carry a request's idempotency to an internal service (which may enforce it again). */
 export function idempotencyHeaders(req: IdempotentRequest): Record<string, string> {
-  return req.idempotency ? { [InternalHeader.IdempotencyKey]: req.idempotency.key, [InternalHeader.RequestHash]: req.idempotency.requestHash } : {};
+  return req.idempotency
+    ? { [InternalHeader.IdempotencyKey]: req.idempotency.key, [InternalHeader.RequestHash]: req.idempotency.requestHash }
+    : {};
 }
 
 /**
@@ -55,9 +66,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     const scope = req.principal.kind === 'admin' ? 'admin' : `tenant:${req.principal.tenantId}`;
     // Keyed: a stored request hash must not let anyone confirm a guessed body (an erase request names a person).
-    const requestHash = createHmac('sha256', this.config.API_KEY_PEPPER).update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`).digest('hex');
+    const requestHash = createHmac('sha256', this.config.API_KEY_PEPPER)
+      .update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`)
+      .digest('hex');
     req.idempotency = { key, requestHash };
-    const successStatus = this.reflector.get<number | undefined>('__httpCode__', context.getHandler()) ?? (req.method === 'POST' ? 201 : 200);
+    const successStatus =
+      this.reflector.get<number | undefined>('__httpCode__', context.getHandler()) ?? (req.method === 'POST' ? 201 : 200);
 
     return from(this.begin(scope, key, requestHash)).pipe(
       mergeMap((state) => {
@@ -82,13 +96,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
-  private async begin(scope: string, key: string, requestHash: string): Promise<{ kind: 'new' } | { kind: 'replay'; status: number; body: unknown }> {
+  private async begin(
+    scope: string,
+    key: string,
+    requestHash: string,
+  ): Promise<{ kind: 'new' } | { kind: 'replay'; status: number; body: unknown }> {
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
     for (;;) {
       const state = await this.records.begin(scope, key, requestHash, this.config.IDEMPOTENCY_TTL_SECONDS);
       if (state.kind === 'new' || state.kind === 'replay') return state;
       if (state.kind === 'mismatch') {
-        throw new AppError(ErrorCode.IdempotencyKeyReused, 'this Idempotency-Key was already used with a different request; use a new key for a new request');
+        throw new AppError(
+          ErrorCode.IdempotencyKeyReused,
+          'this Idempotency-Key was already used with a different request; use a new key for a new request',
+        );
       }
       if (Date.now() > deadline) {
         throw new AppError(ErrorCode.IdempotencyInProgress, 'a request with this Idempotency-Key is still being processed; retry shortly');

@@ -26,7 +26,12 @@ export class JobEventsStream implements OnApplicationShutdown {
   ) {}
 
   async stream(tenantId: TenantId, jobId: string, lastEventId: number, req: Request, res: Response): Promise<void> {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write(`retry: 2000\n\n`);
     let after = lastEventId;
     let closed = false;
@@ -43,7 +48,9 @@ export class JobEventsStream implements OnApplicationShutdown {
     let lastWrite = Date.now();
     try {
       while (!closed) {
-        const page = await this.upstream.jobOrchestrator.request<JobEventsResponse>('GET', `/v1/jobs/${jobId}/events?after=${after}`, { tenantId });
+        const page = await this.upstream.jobOrchestrator.request<JobEventsResponse>('GET', `/v1/jobs/${jobId}/events?after=${after}`, {
+          tenantId,
+        });
         for (const event of page.body.items) {
           res.write(format(event));
           after = event.id;
@@ -96,7 +103,10 @@ export class JobEventsStream implements OnApplicationShutdown {
 
   private connection(): Redis {
     if (!this.subscriber) {
-      this.subscriber = new Redis(this.config.REDIS_URL, { connectionName: 'datafactory-gateway-sse', retryStrategy: (n) => Math.min(n * 200, 2_000) });
+      this.subscriber = new Redis(this.config.REDIS_URL, {
+        connectionName: 'datafactory-gateway-sse',
+        retryStrategy: (n) => Math.min(n * 200, 2_000),
+      });
       this.subscriber.on('error', () => undefined);
       this.subscriber.on('message', (channel: string) => this.listeners.get(channel)?.forEach((listener) => listener()));
     }

@@ -23,7 +23,15 @@ import { ZodValidationPipe } from '@datafactory/service-kit';
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentPrincipal, CurrentTenant, Principal, RequireRole, RequireRoleOrAdmin, TenantPrincipal, tenantScope } from '../auth/auth.context';
+import {
+  CurrentPrincipal,
+  CurrentTenant,
+  Principal,
+  RequireRole,
+  RequireRoleOrAdmin,
+  TenantPrincipal,
+  tenantScope,
+} from '../auth/auth.context';
 import { IdempotentRequest, idempotencyHeaders } from '../idempotency/idempotency.interceptor';
 import { Audited } from '../governance/audit.interceptor';
 import { ApiErrors, ApiIdempotent, ApiJsonBody, ApiJsonResponse } from '../openapi/zod-openapi';
@@ -44,28 +52,57 @@ export class JobsController {
 
   @Post('docs/upsert/batch')
   @HttpCode(202)
-  @Audited('batch.submit', (req, res: JobAcceptedResponse) => ({ target: res.job_id, details: { documents: (req.body as BatchUpsertRequest).documents.length, namespace: (req.body as BatchUpsertRequest).namespace ?? 'default' } }))
+  @Audited('batch.submit', (req, res: JobAcceptedResponse) => ({
+    target: res.job_id,
+    details: {
+      documents: (req.body as BatchUpsertRequest).documents.length,
+      namespace: (req.body as BatchUpsertRequest).namespace ?? 'default',
+    },
+  }))
   @RequireRole('writer')
   @ApiIdempotent()
   @ApiOperation({ summary: 'Upsert many documents as one durable job; poll GET /v1/jobs/{id} or stream its events' })
   @ApiJsonBody(BatchUpsertRequestSchema)
   @ApiJsonResponse(202, JobAcceptedResponseSchema, 'accepted: the job will reach an end state')
   @ApiErrors(400, 401, 403, 413, 503)
-  async batch(@CurrentTenant() auth: TenantPrincipal, @Body(new ZodValidationPipe(BatchUpsertRequestSchema, 'batch')) body: BatchUpsertRequest, @Req() req: IdempotentRequest): Promise<JobAcceptedResponse> {
-    return (await this.upstream.jobOrchestrator.request<JobAcceptedResponse>('POST', '/v1/docs/upsert/batch', { tenantId: auth.tenantId, body, headers: idempotencyHeaders(req) })).body;
+  async batch(
+    @CurrentTenant() auth: TenantPrincipal,
+    @Body(new ZodValidationPipe(BatchUpsertRequestSchema, 'batch')) body: BatchUpsertRequest,
+    @Req() req: IdempotentRequest,
+  ): Promise<JobAcceptedResponse> {
+    return (
+      await this.upstream.jobOrchestrator.request<JobAcceptedResponse>('POST', '/v1/docs/upsert/batch', {
+        tenantId: auth.tenantId,
+        body,
+        headers: idempotencyHeaders(req),
+      })
+    ).body;
   }
 
   @Post('index/rebuild')
   @HttpCode(202)
-  @Audited('index.rebuild', (req, res: JobAcceptedResponse) => ({ target: res.job_id, details: { namespace: (req.body as RebuildIndexRequest).namespace ?? 'default' } }))
+  @Audited('index.rebuild', (req, res: JobAcceptedResponse) => ({
+    target: res.job_id,
+    details: { namespace: (req.body as RebuildIndexRequest).namespace ?? 'default' },
+  }))
   @RequireRole('writer')
   @ApiIdempotent()
   @ApiOperation({ summary: 'Re-chunk and re-embed every document of a namespace with the current configuration (a job)' })
   @ApiJsonBody(RebuildIndexRequestSchema)
   @ApiJsonResponse(202, JobAcceptedResponseSchema, 'accepted')
   @ApiErrors(400, 401, 403, 503)
-  async rebuild(@CurrentTenant() auth: TenantPrincipal, @Body(new ZodValidationPipe(RebuildIndexRequestSchema, 'rebuild request')) body: RebuildIndexRequest, @Req() req: IdempotentRequest): Promise<JobAcceptedResponse> {
-    return (await this.upstream.jobOrchestrator.request<JobAcceptedResponse>('POST', '/v1/index/rebuild', { tenantId: auth.tenantId, body, headers: idempotencyHeaders(req) })).body;
+  async rebuild(
+    @CurrentTenant() auth: TenantPrincipal,
+    @Body(new ZodValidationPipe(RebuildIndexRequestSchema, 'rebuild request')) body: RebuildIndexRequest,
+    @Req() req: IdempotentRequest,
+  ): Promise<JobAcceptedResponse> {
+    return (
+      await this.upstream.jobOrchestrator.request<JobAcceptedResponse>('POST', '/v1/index/rebuild', {
+        tenantId: auth.tenantId,
+        body,
+        headers: idempotencyHeaders(req),
+      })
+    ).body;
   }
 
   @Get('jobs')
@@ -77,8 +114,12 @@ export class JobsController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiJsonResponse(200, ListJobsResponseSchema, 'one page')
   @ApiErrors(400, 401, 403)
-  async list(@CurrentTenant() auth: TenantPrincipal, @Query(new ZodValidationPipe(ListJobsQuerySchema, 'query')) query: ListJobsQuery): Promise<ListJobsResponse> {
-    return (await this.upstream.jobOrchestrator.request<ListJobsResponse>('GET', withQuery('/v1/jobs', query), { tenantId: auth.tenantId })).body;
+  async list(
+    @CurrentTenant() auth: TenantPrincipal,
+    @Query(new ZodValidationPipe(ListJobsQuerySchema, 'query')) query: ListJobsQuery,
+  ): Promise<ListJobsResponse> {
+    return (await this.upstream.jobOrchestrator.request<ListJobsResponse>('GET', withQuery('/v1/jobs', query), { tenantId: auth.tenantId }))
+      .body;
   }
 
   @Get('jobs/:jobId')
@@ -104,10 +145,16 @@ export class JobsController {
 
   @Get('jobs/:jobId/events')
   @RequireRole('reader')
-  @ApiOperation({ summary: 'Server-Sent Events of a job: queued, started, progress, retrying, then one terminal event; Last-Event-ID resumes' })
+  @ApiOperation({
+    summary: 'Server-Sent Events of a job: queued, started, progress, retrying, then one terminal event; Last-Event-ID resumes',
+  })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false })
-  @ApiResponse({ status: 200, description: 'text/event-stream: `id: <seq>`, `event: <type>`, `data: <job event JSON>`; `: heartbeat` comments; closes after the terminal event' })
+  @ApiResponse({
+    status: 200,
+    description:
+      'text/event-stream: `id: <seq>`, `event: <type>`, `data: <job event JSON>`; `: heartbeat` comments; closes after the terminal event',
+  })
   @ApiErrors(400, 401, 403, 404)
   @Header('x-content-type-options', 'nosniff')
   async stream(
@@ -128,7 +175,8 @@ export class JobsController {
   @ApiJsonResponse(200, QueueStatsResponseSchema, 'statistics')
   @ApiErrors(401, 403)
   async stats(@CurrentPrincipal() principal: Principal): Promise<QueueStatsResponse> {
-    return (await this.upstream.jobOrchestrator.request<QueueStatsResponse>('GET', '/v1/queue/stats', { tenantId: tenantScope(principal) })).body;
+    return (await this.upstream.jobOrchestrator.request<QueueStatsResponse>('GET', '/v1/queue/stats', { tenantId: tenantScope(principal) }))
+      .body;
   }
 
   @Get('dlq')
@@ -136,19 +184,31 @@ export class JobsController {
   @ApiOperation({ summary: 'Dead-lettered jobs (tenant keys: own; admin token: all tenants)' })
   @ApiJsonResponse(200, ListDeadLettersResponseSchema, 'one page')
   @ApiErrors(400, 401, 403)
-  async deadLetters(@CurrentPrincipal() principal: Principal, @Query(new ZodValidationPipe(ListDeadLettersQuerySchema, 'query')) query: ListDeadLettersQuery): Promise<ListDeadLettersResponse> {
-    return (await this.upstream.jobOrchestrator.request<ListDeadLettersResponse>('GET', withQuery('/v1/dlq', query), { tenantId: tenantScope(principal) })).body;
+  async deadLetters(
+    @CurrentPrincipal() principal: Principal,
+    @Query(new ZodValidationPipe(ListDeadLettersQuerySchema, 'query')) query: ListDeadLettersQuery,
+  ): Promise<ListDeadLettersResponse> {
+    return (
+      await this.upstream.jobOrchestrator.request<ListDeadLettersResponse>('GET', withQuery('/v1/dlq', query), {
+        tenantId: tenantScope(principal),
+      })
+    ).body;
   }
 
   @Post('dlq/:jobId/replay')
   @HttpCode(202)
-  @Audited('dlq.replay', (req, res: JobResponse) => ({ tenantId: req.principal?.kind === 'tenant' ? req.principal.tenantId : null, target: res.job_id }))
+  @Audited('dlq.replay', (req, res: JobResponse) => ({
+    tenantId: req.principal?.kind === 'tenant' ? req.principal.tenantId : null,
+    target: res.job_id,
+  }))
   @RequireRoleOrAdmin('writer')
   @ApiIdempotent()
   @ApiOperation({ summary: 'Put a dead-lettered job back on its queue with a fresh set of attempts' })
   @ApiJsonResponse(202, JobResponseSchema, 'queued again')
   @ApiErrors(400, 401, 403, 404)
   async replay(@CurrentPrincipal() principal: Principal, @Param('jobId', jobIdPipe) jobId: string): Promise<JobResponse> {
-    return (await this.upstream.jobOrchestrator.request<JobResponse>('POST', `/v1/dlq/${jobId}/replay`, { tenantId: tenantScope(principal) })).body;
+    return (
+      await this.upstream.jobOrchestrator.request<JobResponse>('POST', `/v1/dlq/${jobId}/replay`, { tenantId: tenantScope(principal) })
+    ).body;
   }
 }

@@ -7,7 +7,7 @@ export function setupOpenApi(app: NestExpressApplication, version: string): void
     .setTitle('DataFactory API')
     .setDescription(
       'Multi-tenant ingest, index and retrieval for RAG. Tenant API keys (`Authorization: Bearer df_...`) call everything ' +
-        'under /v1 except /v1/admin, which needs the operator\'s ADMIN_TOKEN. Errors always have the shape ' +
+        "under /v1 except /v1/admin, which needs the operator's ADMIN_TOKEN. Errors always have the shape " +
         '`{"error": {"code", "message", "details"?, "request_id", "trace_id"?}}`.',
     )
     .setVersion(version)

@@ -49,7 +49,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 
 /** Documents the shared error shape for the given statuses. */
 export const ApiErrors = (...statuses: number[]) =>
-  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: ERROR_DESCRIPTIONS[status] ?? 'error', schema: errorSchema as never })));
+  applyDecorators(
+    ...statuses.map((status) => ApiResponse({ status, description: ERROR_DESCRIPTIONS[status] ?? 'error', schema: errorSchema as never })),
+  );
 
 /** A mutating route: documents the Idempotency-Key header and the errors it can add. */
 export const ApiIdempotent = () =>
@@ -57,7 +59,8 @@ export const ApiIdempotent = () =>
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
-      description: 'Same key and same request → the original response (for IDEMPOTENCY_TTL_SECONDS, default 24 h); same key, other request → 422',
+      description:
+        'Same key and same request → the original response (for IDEMPOTENCY_TTL_SECONDS, default 24 h); same key, other request → 422',
     }),
     ApiErrors(409, 422),
   );

@@ -30,8 +30,13 @@ export class SearchController {
   @ApiJsonBody(SearchRequestSchema)
   @ApiJsonResponse(200, SearchResponseSchema, 'ranked chunks')
   @ApiErrors(400, 401, 403, 502, 503)
-  async search(@CurrentTenant() auth: TenantPrincipal, @Body(new ZodValidationPipe(SearchRequestSchema, 'search request')) body: SearchRequest): Promise<SearchResponse> {
-    return (await this.upstream.search.request<SearchResponse>('POST', '/v1/search', { tenantId: auth.tenantId, apiKeyId: auth.keyId, body })).body;
+  async search(
+    @CurrentTenant() auth: TenantPrincipal,
+    @Body(new ZodValidationPipe(SearchRequestSchema, 'search request')) body: SearchRequest,
+  ): Promise<SearchResponse> {
+    return (
+      await this.upstream.search.request<SearchResponse>('POST', '/v1/search', { tenantId: auth.tenantId, apiKeyId: auth.keyId, body })
+    ).body;
   }
 
   @Get('index/stats')
@@ -40,7 +45,15 @@ export class SearchController {
   @ApiQuery({ name: 'namespace', required: false })
   @ApiJsonResponse(200, IndexStatsResponseSchema, 'statistics')
   @ApiErrors(400, 401, 403)
-  async stats(@CurrentTenant() auth: TenantPrincipal, @Query(new ZodValidationPipe(NamespaceQuerySchema, 'query')) query: NamespaceQuery): Promise<IndexStatsResponse> {
-    return (await this.upstream.search.request<IndexStatsResponse>('GET', withQuery('/v1/index/stats', query), { tenantId: auth.tenantId, apiKeyId: auth.keyId })).body;
+  async stats(
+    @CurrentTenant() auth: TenantPrincipal,
+    @Query(new ZodValidationPipe(NamespaceQuerySchema, 'query')) query: NamespaceQuery,
+  ): Promise<IndexStatsResponse> {
+    return (
+      await this.upstream.search.request<IndexStatsResponse>('GET', withQuery('/v1/index/stats', query), {
+        tenantId: auth.tenantId,
+        apiKeyId: auth.keyId,
+      })
+    ).body;
   }
 }

@@ -11,7 +11,10 @@ export class AuditController {
   constructor(private readonly audit: AuditRepository) {}
 
   @Get()
-  async list(@TenantOrAdmin() tenantId: TenantId | null, @Query(new ZodValidationPipe(ListAuditQuerySchema, 'query')) query: ListAuditQuery): Promise<ListAuditResponse> {
+  async list(
+    @TenantOrAdmin() tenantId: TenantId | null,
+    @Query(new ZodValidationPipe(ListAuditQuerySchema, 'query')) query: ListAuditQuery,
+  ): Promise<ListAuditResponse> {
     const after = decodeCursor(query.cursor, ['after']);
     const rows = await this.audit.list(tenantId, {
       limit: query.limit,

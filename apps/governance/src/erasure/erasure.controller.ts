@@ -78,7 +78,10 @@ export class ErasureController {
   }
 
   @Get('erasures/:erasureId')
-  async get(@Tenant() tenantId: TenantId, @Param('erasureId', new ZodValidationPipe(UuidParamSchema, 'erasure_id')) erasureId: string): Promise<ErasureResponse> {
+  async get(
+    @Tenant() tenantId: TenantId,
+    @Param('erasureId', new ZodValidationPipe(UuidParamSchema, 'erasure_id')) erasureId: string,
+  ): Promise<ErasureResponse> {
     const erasure = await this.erasures.get(tenantId, erasureId);
     if (!erasure) throw new AppError(ErrorCode.ErasureNotFound, `no erasure ${erasureId}`);
     return toResponse(erasure);

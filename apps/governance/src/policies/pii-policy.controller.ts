@@ -18,13 +18,19 @@ export class PiiPolicyController {
   constructor(private readonly settings: NamespaceSettingsRepository) {}
 
   @Get()
-  async get(@Tenant() tenantId: TenantId, @Query(new ZodValidationPipe(NamespaceQuerySchema, 'query')) query: NamespaceQuery): Promise<PiiPolicyResponse> {
+  async get(
+    @Tenant() tenantId: TenantId,
+    @Query(new ZodValidationPipe(NamespaceQuerySchema, 'query')) query: NamespaceQuery,
+  ): Promise<PiiPolicyResponse> {
     const namespace = query.namespace ?? DEFAULT_NAMESPACE;
     return { namespace, policy: await this.settings.piiPolicy(tenantId, namespace), updated_at: null };
   }
 
   @Put()
-  async set(@Tenant() tenantId: TenantId, @Body(new ZodValidationPipe(SetPiiPolicyRequestSchema, 'PII policy')) body: SetPiiPolicyRequest): Promise<PiiPolicyResponse> {
+  async set(
+    @Tenant() tenantId: TenantId,
+    @Body(new ZodValidationPipe(SetPiiPolicyRequestSchema, 'PII policy')) body: SetPiiPolicyRequest,
+  ): Promise<PiiPolicyResponse> {
     const namespace = body.namespace ?? DEFAULT_NAMESPACE;
     const { previous, updatedAt } = await this.settings.setPiiPolicy(tenantId, namespace, body.policy);
     return { namespace, policy: body.policy, updated_at: updatedAt.toISOString(), previous };

@@ -38,12 +38,20 @@ export class RetentionController {
     const policies = await this.retention.policies(tenantId);
     return {
       system_default: { max_age_days: this.defaults.maxAgeDays, deleted_grace_days: this.defaults.deletedGraceDays },
-      policies: policies.map((p) => ({ namespace: p.namespace, max_age_days: p.maxAgeDays, deleted_grace_days: p.deletedGraceDays, updated_at: p.updatedAt.toISOString() })),
+      policies: policies.map((p) => ({
+        namespace: p.namespace,
+        max_age_days: p.maxAgeDays,
+        deleted_grace_days: p.deletedGraceDays,
+        updated_at: p.updatedAt.toISOString(),
+      })),
     };
   }
 
   @Put('retention')
-  async set(@Tenant() tenantId: TenantId, @Body(new ZodValidationPipe(SetRetentionRequestSchema, 'retention policy')) body: SetRetentionRequest): Promise<RetentionResponse> {
+  async set(
+    @Tenant() tenantId: TenantId,
+    @Body(new ZodValidationPipe(SetRetentionRequestSchema, 'retention policy')) body: SetRetentionRequest,
+  ): Promise<RetentionResponse> {
     await this.retention.setPolicy(tenantId, body.namespace, body.max_age_days, body.deleted_grace_days ?? this.defaults.deletedGraceDays);
     return this.get(tenantId);
   }
@@ -63,12 +71,21 @@ export class RetentionController {
   @Post('retention/sweep')
   @HttpCode(202)
   async sweep(@Tenant() tenantId: TenantId): Promise<JobAcceptedResponse> {
-    const { job } = await this.jobs.create(tenantId, { type: 'retention_sweep', namespace: '*', queue: QueueName.Ingest, priority: JobPriority.Maintenance, maxAttempts: 5 });
+    const { job } = await this.jobs.create(tenantId, {
+      type: 'retention_sweep',
+      namespace: '*',
+      queue: QueueName.Ingest,
+      priority: JobPriority.Maintenance,
+      maxAttempts: 5,
+    });
     return { job_id: job.id, status: job.status };
   }
 
   @Put('legal-hold')
-  async legalHold(@Tenant() tenantId: TenantId, @Body(new ZodValidationPipe(LegalHoldRequestSchema, 'legal hold')) body: LegalHoldRequest): Promise<LegalHoldResponse> {
+  async legalHold(
+    @Tenant() tenantId: TenantId,
+    @Body(new ZodValidationPipe(LegalHoldRequestSchema, 'legal hold')) body: LegalHoldRequest,
+  ): Promise<LegalHoldResponse> {
     const namespace = body.namespace ?? DEFAULT_NAMESPACE;
     if (!(await this.retention.setLegalHold(tenantId, namespace, body.doc_id, body.hold))) {
       throw new AppError(ErrorCode.DocumentNotFound, `no document "${body.doc_id}" in namespace "${namespace}"`);

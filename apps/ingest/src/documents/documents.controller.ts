@@ -34,15 +34,26 @@ export class DocumentsController {
 
   @Post('upsert')
   @HttpCode(200)
-  async upsert(@Tenant() tenantId: TenantId, @Body(new ZodValidationPipe(UpsertDocumentRequestSchema, 'document')) body: UpsertDocumentRequest): Promise<UpsertDocumentResponse> {
+  async upsert(
+    @Tenant() tenantId: TenantId,
+    @Body(new ZodValidationPipe(UpsertDocumentRequestSchema, 'document')) body: UpsertDocumentRequest,
+  ): Promise<UpsertDocumentResponse> {
     const response = await this.upsertDocument.execute(tenantId, body);
     if (response.status !== 'unchanged') this.vectorIndexer.ensureSoon(tenantId, body.namespace ?? DEFAULT_NAMESPACE);
     return response;
   }
 
   @Get()
-  async list(@Tenant() tenantId: TenantId, @Query(new ZodValidationPipe(ListDocumentsQuerySchema, 'query')) query: ListDocumentsQuery): Promise<ListDocumentsResponse> {
-    const rows = await this.documents.list(tenantId, query.namespace ?? DEFAULT_NAMESPACE, query.limit, decodeCursor(query.cursor, ['after'])?.after ?? null);
+  async list(
+    @Tenant() tenantId: TenantId,
+    @Query(new ZodValidationPipe(ListDocumentsQuerySchema, 'query')) query: ListDocumentsQuery,
+  ): Promise<ListDocumentsResponse> {
+    const rows = await this.documents.list(
+      tenantId,
+      query.namespace ?? DEFAULT_NAMESPACE,
+      query.limit,
+      decodeCursor(query.cursor, ['after'])?.after ?? null,
+    );
     const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({ after: last.docId }));
     return { items: page.map(toDocumentSummary), next_cursor: nextCursor };
   }

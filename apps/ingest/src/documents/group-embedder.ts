@@ -70,7 +70,8 @@ function failed(embedded: Embedded, at: number, target: EmbeddingTarget, error: 
 function embeddingError(error: unknown): AppError {
   if (!(error instanceof EmbeddingError)) throw error;
   // The provider refused this input (e.g. too long for the model): retrying will not help.
-  const rejected = !error.retryable && error.status !== undefined && error.status >= 400 && error.status < 500 && ![401, 403, 404].includes(error.status);
+  const rejected =
+    !error.retryable && error.status !== undefined && error.status >= 400 && error.status < 500 && ![401, 403, 404].includes(error.status);
   return new AppError(
     rejected ? ErrorCode.EmbeddingRejected : ErrorCode.EmbeddingFailed,
     rejected ? `the embedding provider rejected this document: ${error.message}` : `the embedding provider failed: ${error.message}`,

@@ -110,7 +110,12 @@ export class UpsertDocumentUseCase {
    * job plans the next group while the current one commits. Planning early is safe: the write compares the stored
    * state again under its row locks.
    */
-  async planGroup(tenantId: TenantId, namespace: string, reqs: UpsertDocumentRequest[], opts: Omit<GroupOptions, 'settle'>): Promise<GroupPlan> {
+  async planGroup(
+    tenantId: TenantId,
+    namespace: string,
+    reqs: UpsertDocumentRequest[],
+    opts: Omit<GroupOptions, 'settle'>,
+  ): Promise<GroupPlan> {
     const results: Array<UpsertResult | undefined> = new Array(reqs.length);
     const policy = await this.settings.piiPolicy(tenantId, namespace);
     const prepared = reqs.map((req, index) => {
@@ -122,7 +127,11 @@ export class UpsertDocumentUseCase {
         return undefined;
       }
     });
-    const states = await this.documents.findStates(tenantId, namespace, reqs.map((r) => r.doc_id));
+    const states = await this.documents.findStates(
+      tenantId,
+      namespace,
+      reqs.map((r) => r.doc_id),
+    );
     const pending: Pending[] = [];
     for (const item of prepared) {
       if (!item) continue;
@@ -137,7 +146,12 @@ export class UpsertDocumentUseCase {
       const chunks = chunkText(write.text, { maxTokens: this.config.CHUNK_MAX_TOKENS, overlapTokens: this.config.CHUNK_OVERLAP_TOKENS });
       pending.push({ index: item.index, prepared: item.prepared, chunks });
     }
-    return { force: opts.force === true, results, pending, embedded: pending.length === 0 ? undefined : await this.groupEmbedder.embedMissing(pending) };
+    return {
+      force: opts.force === true,
+      results,
+      pending,
+      embedded: pending.length === 0 ? undefined : await this.groupEmbedder.embedMissing(pending),
+    };
   }
 
   /** Writes a planned group; throws (after committing the documents before it) when the provider failed part-way. */
@@ -172,7 +186,10 @@ export class UpsertDocumentUseCase {
           });
           await opts.settle?.(tx, results);
         });
-        this.counted(results.filter((r): r is UpsertResult => r !== undefined), plan);
+        this.counted(
+          results.filter((r): r is UpsertResult => r !== undefined),
+          plan,
+        );
         if (embedded.blocked) throw embedded.blocked.error;
         return results as UpsertResult[];
       } catch (error) {
@@ -231,17 +248,29 @@ export class UpsertDocumentUseCase {
     };
   }
 
-  private applyPiiPolicy(policy: PiiPolicy, namespace: string, text: string, title: string | null): { text: string; title: string | null; piiCounts: DetectedPii } {
+  private applyPiiPolicy(
+    policy: PiiPolicy,
+    namespace: string,
+    text: string,
+    title: string | null,
+  ): { text: string; title: string | null; piiCounts: DetectedPii } {
     if (policy === 'off') return { text, title, piiCounts: {} };
     const body = redactPii(text);
     const heading = title === null ? null : redactPii(title);
     const piiCounts: DetectedPii = { ...body.counts };
-    for (const [type, n] of Object.entries(heading?.counts ?? {})) piiCounts[type as keyof DetectedPii] = (piiCounts[type as keyof DetectedPii] ?? 0) + (n ?? 0);
+    for (const [type, n] of Object.entries(heading?.counts ?? {}))
+      piiCounts[type as keyof DetectedPii] = (piiCounts[type as keyof DetectedPii] ?? 0) + (n ?? 0);
     if (policy === 'reject' && body.total + (heading?.total ?? 0) > 0) {
-      const found = Object.entries(piiCounts).map(([type, n]) => `${n} ${type}`).join(', ');
-      throw new AppError(ErrorCode.PiiDetected, `the document contains personal data (${found}) and namespace "${namespace}" rejects PII; remove it or use the redact policy`, {
-        details: { pii_counts: piiCounts },
-      });
+      const found = Object.entries(piiCounts)
+        .map(([type, n]) => `${n} ${type}`)
+        .join(', ');
+      throw new AppError(
+        ErrorCode.PiiDetected,
+        `the document contains personal data (${found}) and namespace "${namespace}" rejects PII; remove it or use the redact policy`,
+        {
+          details: { pii_counts: piiCounts },
+        },
+      );
     }
     return { text: body.text, title: heading?.text ?? null, piiCounts };
   }

@@ -63,7 +63,8 @@ export class VectorIndexer implements OnApplicationBootstrap {
   private async build(tenantId: TenantId, namespace: string): Promise<VectorIndexOutcome> {
     const scope = { tenantId, namespace, embeddingVersion: this.embedder.version, dimensions: this.embedder.dimensions };
     // Cheap and lock-free first: most calls are for scopes that are still small.
-    if ((await this.indexes.liveChunks(scope, this.config.VECTOR_INDEX_MIN_CHUNKS)) < this.config.VECTOR_INDEX_MIN_CHUNKS) return 'too_small';
+    if ((await this.indexes.liveChunks(scope, this.config.VECTOR_INDEX_MIN_CHUNKS)) < this.config.VECTOR_INDEX_MIN_CHUNKS)
+      return 'too_small';
     const stop = this.metrics.vectorIndexBuilds.startTimer();
     try {
       const outcome = await this.indexes.ensure(scope, {
@@ -72,7 +73,10 @@ export class VectorIndexer implements OnApplicationBootstrap {
         efConstruction: this.config.VECTOR_INDEX_EF_CONSTRUCTION,
         buildMemory: this.config.VECTOR_INDEX_BUILD_MEMORY,
       });
-      if (outcome === 'built') this.logger.log(`built ${VectorIndexRepository.indexName(scope)} for ${tenantId}/${namespace} in ${stop({ outcome }).toFixed(1)} s`);
+      if (outcome === 'built')
+        this.logger.log(
+          `built ${VectorIndexRepository.indexName(scope)} for ${tenantId}/${namespace} in ${stop({ outcome }).toFixed(1)} s`,
+        );
       return outcome;
     } catch (err) {
       stop({ outcome: 'failed' });

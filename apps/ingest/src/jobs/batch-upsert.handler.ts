@@ -48,7 +48,12 @@ export class BatchUpsertHandler implements JobHandler {
       const items = await this.jobs.pendingItems(job.id, after, PAGE);
       if (items.length === 0) break;
       const limits = { docs: this.config.WORKER_WRITE_GROUP_DOCS, bytes: WRITE_GROUP_MAX_BYTES };
-      const groups = writeGroups(items, limits, (item) => item.docId, (item) => textBytes(item.body));
+      const groups = writeGroups(
+        items,
+        limits,
+        (item) => item.docId,
+        (item) => textBytes(item.body),
+      );
       // The next group is chunked and embedded while the current one commits (CPU here, index work in Postgres),
       // unless it repeats one of its documents: its unchanged check must then see the current group's write.
       let next: Promise<GroupPlan> | undefined = plan(groups[0] as JobItem[]);
@@ -60,10 +65,14 @@ export class BatchUpsertHandler implements JobHandler {
         await this.upsert.commitGroup(job.tenantId, current, {
           // Items without a result stay pending: the provider failed at or before them, and the attempt will throw.
           settle: (tx, results) =>
-            this.jobs.settleItems(tx, ctx.lease, group.flatMap((item, i) => {
-              const result = results[i];
-              return result ? [{ ordinal: item.ordinal, ...settlement(result) }] : [];
-            })),
+            this.jobs.settleItems(
+              tx,
+              ctx.lease,
+              group.flatMap((item, i) => {
+                const result = results[i];
+                return result ? [{ ordinal: item.ordinal, ...settlement(result) }] : [];
+              }),
+            ),
         });
         after = (group[group.length - 1] as JobItem).ordinal;
         if (await ctx.progress({})) {

@@ -63,10 +63,21 @@ export class ErasureHandler implements JobHandler {
       completed_at: new Date().toISOString(),
       documents,
       stores: [
-        ...before.map((b, i) => ({ store: b.store, before: b.count, after: after[i]?.count ?? 0, removed: request.dryRun ? 0 : b.count - (after[i]?.count ?? 0) })),
-        ...(request.dryRun ? [] : [{ store: 'postgres.embedding_cache (unreferenced)', before: unreferenced, after: 0, removed: unreferenced }]),
+        ...before.map((b, i) => ({
+          store: b.store,
+          before: b.count,
+          after: after[i]?.count ?? 0,
+          removed: request.dryRun ? 0 : b.count - (after[i]?.count ?? 0),
+        })),
+        ...(request.dryRun
+          ? []
+          : [{ store: 'postgres.embedding_cache (unreferenced)', before: unreferenced, after: 0, removed: unreferenced }]),
       ],
-      verification: ERASURE_STORES.map((s, i) => ({ check: `${s.store} left`, query: s.count.replace(/\s+/g, ' ').trim(), result: after[i]?.count ?? 0 })),
+      verification: ERASURE_STORES.map((s, i) => ({
+        check: `${s.store} left`,
+        query: s.count.replace(/\s+/g, ' ').trim(),
+        result: after[i]?.count ?? 0,
+      })),
     });
 
     await this.erasures.setStatus(erasureId, 'completed', certificate);

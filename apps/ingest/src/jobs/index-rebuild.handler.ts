@@ -36,7 +36,13 @@ export class IndexRebuildHandler implements JobHandler {
   async run(ctx: JobContext): Promise<HandlerOutcome> {
     const { job } = ctx.lease;
     const saved = job.params['checkpoint'] as Checkpoint | undefined;
-    const cp: Checkpoint = { after: null, processed: 0, counts: { created: 0, updated: 0, unchanged: 0, failed: 0 }, failures: [], ...saved };
+    const cp: Checkpoint = {
+      after: null,
+      processed: 0,
+      counts: { created: 0, updated: 0, unchanged: 0, failed: 0 },
+      failures: [],
+      ...saved,
+    };
     const total = cp.processed + (await this.documents.countActive(job.tenantId, job.namespace, cp.after));
     await ctx.progress({ total, processed: cp.processed, counts: cp.counts }, true);
 
@@ -79,5 +85,4 @@ export class IndexRebuildHandler implements JobHandler {
     await this.vectorIndexer.ensure(job.tenantId, job.namespace);
     return { kind: 'completed', result: { counts: cp.counts, failures: cp.failures } };
   }
-
 }

@@ -93,10 +93,14 @@ export class IngestWorker implements OnApplicationBootstrap, BeforeApplicationSh
         {
           kind: SpanKind.CONSUMER,
           parent: message.traceparent,
-          attributes: { ...messagingAttributes(QueueName.Ingest, message.jobId, message.type), 'datafactory.job.attempt': job.attemptsMade + 1 },
+          attributes: {
+            ...messagingAttributes(QueueName.Ingest, message.jobId, message.type),
+            'datafactory.job.attempt': job.attemptsMade + 1,
+          },
           expected: (error) => error instanceof DelayedError,
         },
-        () => runWithContext({ requestId: `job:${message.jobId}`, ...traceFrom(message.traceparent) }, () => this.attempt(job, token, message)),
+        () =>
+          runWithContext({ requestId: `job:${message.jobId}`, ...traceFrom(message.traceparent) }, () => this.attempt(job, token, message)),
       );
     } finally {
       this.metrics.workerProcessingDuration.observe({ queue: QueueName.Ingest }, (performance.now() - started) / 1000);
@@ -113,7 +117,9 @@ export class IngestWorker implements OnApplicationBootstrap, BeforeApplicationSh
     if (!handler) throw new UnrecoverableError(`no handler for job type ${message.type}`);
     let outcome: HandlerOutcome;
     try {
-      outcome = lease.job.cancelRequested ? { kind: 'cancelled', result: { counts: lease.job.counts, failures: [] } } : await handler.run(this.context(lease));
+      outcome = lease.job.cancelRequested
+        ? { kind: 'cancelled', result: { counts: lease.job.counts, failures: [] } }
+        : await handler.run(this.context(lease));
     } catch (error) {
       throw await this.failed(job, lease, error);
     }
@@ -189,7 +195,11 @@ export class IngestWorker implements OnApplicationBootstrap, BeforeApplicationSh
     }
   }
 
-  private async end(lease: Lease, to: Parameters<JobsRepository['finishAttempt']>[1], outcome: Parameters<JobsRepository['finishAttempt']>[2]): Promise<void> {
+  private async end(
+    lease: Lease,
+    to: Parameters<JobsRepository['finishAttempt']>[1],
+    outcome: Parameters<JobsRepository['finishAttempt']>[2],
+  ): Promise<void> {
     await this.jobs.finishAttempt(lease, to, outcome);
     this.metrics.workerJobs.inc({ queue: QueueName.Ingest, status: to });
     await this.notifier.notify(lease.job.id);

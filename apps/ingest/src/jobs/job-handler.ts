@@ -9,7 +9,10 @@ export interface JobContext {
    * Records progress (throttled; `force` writes now) and answers whether cancellation was requested.
    * Throws JobLeaseLostError when another attempt has taken the job over.
    */
-  progress(update: { total?: number; processed?: number; counts?: JobCounts; checkpoint?: Record<string, unknown> }, force?: boolean): Promise<boolean>;
+  progress(
+    update: { total?: number; processed?: number; counts?: JobCounts; checkpoint?: Record<string, unknown> },
+    force?: boolean,
+  ): Promise<boolean>;
 }
 
 export type HandlerOutcome =

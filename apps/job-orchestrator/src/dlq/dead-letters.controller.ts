@@ -23,17 +23,30 @@ export class DeadLettersController {
   ) {}
 
   @Get()
-  async list(@TenantOrAdmin() tenantId: TenantId | null, @Query(new ZodValidationPipe(ListDeadLettersQuerySchema, 'query')) query: ListDeadLettersQuery): Promise<ListDeadLettersResponse> {
+  async list(
+    @TenantOrAdmin() tenantId: TenantId | null,
+    @Query(new ZodValidationPipe(ListDeadLettersQuerySchema, 'query')) query: ListDeadLettersQuery,
+  ): Promise<ListDeadLettersResponse> {
     const before = decodeCursor(query.cursor, ['created_at', 'job_id']);
-    const rows = await this.deadLetters.list(tenantId, query.limit, before ? { createdAt: before.created_at, jobId: before.job_id } : undefined);
-    const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({ created_at: last.createdAt.toISOString(), job_id: last.jobId }));
+    const rows = await this.deadLetters.list(
+      tenantId,
+      query.limit,
+      before ? { createdAt: before.created_at, jobId: before.job_id } : undefined,
+    );
+    const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({
+      created_at: last.createdAt.toISOString(),
+      job_id: last.jobId,
+    }));
     return { items: page.map(toDeadLetter), next_cursor: nextCursor };
   }
 
   /** Puts the job back on its queue with a fresh set of attempts; it keeps its id and its finished items. */
   @Post(':jobId/replay')
   @HttpCode(202)
-  async replay(@TenantOrAdmin() tenantId: TenantId | null, @Param('jobId', new ZodValidationPipe(UuidParamSchema, 'job_id')) jobId: string): Promise<JobResponse> {
+  async replay(
+    @TenantOrAdmin() tenantId: TenantId | null,
+    @Param('jobId', new ZodValidationPipe(UuidParamSchema, 'job_id')) jobId: string,
+  ): Promise<JobResponse> {
     const job = await this.jobs.replay(tenantId, jobId);
     this.relay.kick();
     return toJobResponse(job);

@@ -45,16 +45,28 @@ export class CreateJobUseCase {
     const ids = new Set<string>();
     const duplicates = req.documents.filter((d) => (ids.has(d.doc_id) ? true : (ids.add(d.doc_id), false))).map((d) => d.doc_id);
     if (duplicates.length > 0) {
-      throw new AppError(ErrorCode.InvalidRequest, `each doc_id may appear once per batch; repeated: ${[...new Set(duplicates)].slice(0, 5).join(', ')}`, {
-        details: { duplicate_doc_ids: [...new Set(duplicates)].slice(0, 100) },
-      });
+      throw new AppError(
+        ErrorCode.InvalidRequest,
+        `each doc_id may appear once per batch; repeated: ${[...new Set(duplicates)].slice(0, 5).join(', ')}`,
+        {
+          details: { duplicate_doc_ids: [...new Set(duplicates)].slice(0, 100) },
+        },
+      );
     }
     const priority = req.documents.length <= this.config.INTERACTIVE_BATCH_MAX ? JobPriority.Interactive : JobPriority.Batch;
-    return this.create(tenantId, { type: 'batch_upsert', namespace: req.namespace ?? DEFAULT_NAMESPACE, priority, documents: req.documents }, origin);
+    return this.create(
+      tenantId,
+      { type: 'batch_upsert', namespace: req.namespace ?? DEFAULT_NAMESPACE, priority, documents: req.documents },
+      origin,
+    );
   }
 
   async rebuild(tenantId: TenantId, req: RebuildIndexRequest, origin: RequestOrigin): Promise<JobAcceptedResponse> {
-    return this.create(tenantId, { type: 'index_rebuild', namespace: req.namespace ?? DEFAULT_NAMESPACE, priority: JobPriority.Maintenance }, origin);
+    return this.create(
+      tenantId,
+      { type: 'index_rebuild', namespace: req.namespace ?? DEFAULT_NAMESPACE, priority: JobPriority.Maintenance },
+      origin,
+    );
   }
 
   private async create(

@@ -17,7 +17,15 @@ import {
   UuidParamSchema,
 } from '@datafactory/contracts';
 import { JobsRepository } from '@datafactory/db';
-import { InternalAuthGuard, Tenant, currentTraceparent, TenantOrAdmin, ZodValidationPipe, decodeCursor, keysetPage } from '@datafactory/service-kit';
+import {
+  InternalAuthGuard,
+  Tenant,
+  currentTraceparent,
+  TenantOrAdmin,
+  ZodValidationPipe,
+  decodeCursor,
+  keysetPage,
+} from '@datafactory/service-kit';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { CancelJobUseCase } from './cancel-job.use-case';
@@ -70,7 +78,10 @@ export class JobsController {
   }
 
   @Get('jobs')
-  async list(@Tenant() tenantId: TenantId, @Query(new ZodValidationPipe(ListJobsQuerySchema, 'query')) query: ListJobsQuery): Promise<ListJobsResponse> {
+  async list(
+    @Tenant() tenantId: TenantId,
+    @Query(new ZodValidationPipe(ListJobsQuerySchema, 'query')) query: ListJobsQuery,
+  ): Promise<ListJobsResponse> {
     const before = decodeCursor(query.cursor, ['created_at', 'id']);
     const rows = await this.jobs.list(tenantId, {
       limit: query.limit,
@@ -90,7 +101,11 @@ export class JobsController {
   }
 
   @Get('jobs/:jobId/events')
-  async events(@Tenant() tenantId: TenantId, @Param('jobId', jobIdPipe) jobId: string, @Query(afterPipe) query: { after: number }): Promise<JobEventsResponse> {
+  async events(
+    @Tenant() tenantId: TenantId,
+    @Param('jobId', jobIdPipe) jobId: string,
+    @Query(afterPipe) query: { after: number },
+  ): Promise<JobEventsResponse> {
     const job = await this.jobs.get(tenantId, jobId);
     if (!job) throw new AppError(ErrorCode.JobNotFound, `no job ${jobId}`);
     // Status first, then events: a terminal status read here means its terminal event is in the list or before it.

@@ -81,13 +81,27 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       // outbox hop shows in the trace even though it happens after that request has ended.
       await inSpan(
         `publish ${QueueName.Ingest}`,
-        { kind: SpanKind.PRODUCER, parent: m.traceContext ?? undefined, attributes: messagingAttributes(QueueName.Ingest, m.jobId, m.type) },
+        {
+          kind: SpanKind.PRODUCER,
+          parent: m.traceContext ?? undefined,
+          attributes: messagingAttributes(QueueName.Ingest, m.jobId, m.type),
+        },
         async (traceparent) => {
           const carried = traceparent ?? m.traceContext;
-          const message: JobMessage = { jobId: m.jobId, tenantId: m.tenantId, type: m.type, generation: m.generation, ...(carried ? { traceparent: carried } : {}) };
+          const message: JobMessage = {
+            jobId: m.jobId,
+            tenantId: m.tenantId,
+            type: m.type,
+            generation: m.generation,
+            ...(carried ? { traceparent: carried } : {}),
+          };
           const position = await this.jobs.queuePosition(m.jobId);
           await this.jobs.transaction((em) => this.jobs.recordEvent(em, m.jobId, 'queued', { position, generation: m.generation }));
-          await withTimeout(this.queue.add(m.type, message, jobOptions(message, m.priority as JobPriority, m.maxAttempts)), QUEUE_ADD_TIMEOUT_MS, 'queue.add');
+          await withTimeout(
+            this.queue.add(m.type, message, jobOptions(message, m.priority as JobPriority, m.maxAttempts)),
+            QUEUE_ADD_TIMEOUT_MS,
+            'queue.add',
+          );
           await this.notifier.notify(m.jobId);
         },
       );
@@ -98,7 +112,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 export async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -57,7 +57,13 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       // The queue finished with it, Postgres did not (its final write was lost): run it again.
       await existing.remove();
     }
-    const message: JobMessage = { jobId: job.id, tenantId: job.tenantId, type: job.type, generation: job.generation, ...(job.traceContext ? { traceparent: job.traceContext } : {}) };
+    const message: JobMessage = {
+      jobId: job.id,
+      tenantId: job.tenantId,
+      type: job.type,
+      generation: job.generation,
+      ...(job.traceContext ? { traceparent: job.traceContext } : {}),
+    };
     await this.queue.add(job.type, message, jobOptions(message, job.priority as JobPriority, job.maxAttempts));
     this.logger.warn(`job ${job.id} (${job.status}) was missing from the queue; re-enqueued`);
     return true;

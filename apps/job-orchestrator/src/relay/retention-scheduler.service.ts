@@ -22,7 +22,10 @@ export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplica
 
   onApplicationBootstrap(): void {
     if (!this.config.OUTBOX_RELAY_ENABLED) return;
-    this.timer = setInterval(() => void this.schedule().catch((e: Error) => this.logger.warn(`scheduling sweeps failed: ${e.message}`)), this.config.RETENTION_SWEEP_INTERVAL_MS);
+    this.timer = setInterval(
+      () => void this.schedule().catch((e: Error) => this.logger.warn(`scheduling sweeps failed: ${e.message}`)),
+      this.config.RETENTION_SWEEP_INTERVAL_MS,
+    );
     this.timer.unref();
   }
 

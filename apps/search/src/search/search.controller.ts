@@ -22,12 +22,18 @@ export class SearchController {
 
   @Post('search')
   @HttpCode(200)
-  search(@Tenant() tenantId: TenantId, @Body(new ZodValidationPipe(SearchRequestSchema, 'search request')) body: SearchRequest): Promise<SearchResponse> {
+  search(
+    @Tenant() tenantId: TenantId,
+    @Body(new ZodValidationPipe(SearchRequestSchema, 'search request')) body: SearchRequest,
+  ): Promise<SearchResponse> {
     return this.searchUseCase.execute(tenantId, body);
   }
 
   @Get('index/stats')
-  stats(@Tenant() tenantId: TenantId, @Query(new ZodValidationPipe(NamespaceQuerySchema, 'query')) query: NamespaceQuery): Promise<IndexStatsResponse> {
+  stats(
+    @Tenant() tenantId: TenantId,
+    @Query(new ZodValidationPipe(NamespaceQuerySchema, 'query')) query: NamespaceQuery,
+  ): Promise<IndexStatsResponse> {
     return this.indexStats.execute(tenantId, query.namespace);
   }
 }

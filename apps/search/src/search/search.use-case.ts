@@ -28,10 +28,23 @@ export class SearchUseCase {
     const queryVector = req.mode === 'keyword' ? null : await this.embedQuery(req.query);
     // Hybrid fuses two candidate lists, so it looks deeper than top_k into each.
     const candidates = req.mode === 'hybrid' ? Math.max(req.top_k, this.config.SEARCH_HYBRID_CANDIDATES) : req.top_k;
-    const tuning = { efSearch: Math.min(MAX_EF_SEARCH, Math.max(this.config.SEARCH_EF_SEARCH, candidates)), maxScanTuples: this.config.SEARCH_MAX_SCAN_TUPLES };
+    const tuning = {
+      efSearch: Math.min(MAX_EF_SEARCH, Math.max(this.config.SEARCH_EF_SEARCH, candidates)),
+      maxScanTuples: this.config.SEARCH_MAX_SCAN_TUPLES,
+    };
 
-    const vector = queryVector ? { embeddingVersion: this.embedder.version, dimensions: this.embedder.dimensions, vector: queryVector } : null;
-    const found = await this.search.search(tenantId, { scope, mode: req.mode, vector, text: req.query, candidates, topK: req.top_k, tuning });
+    const vector = queryVector
+      ? { embeddingVersion: this.embedder.version, dimensions: this.embedder.dimensions, vector: queryVector }
+      : null;
+    const found = await this.search.search(tenantId, {
+      scope,
+      mode: req.mode,
+      vector,
+      text: req.query,
+      candidates,
+      topK: req.top_k,
+      tuning,
+    });
     const results: SearchResult[] = found.hits.map((h) => ({
       doc_id: h.docId,
       chunk_id: h.id,
@@ -41,7 +54,12 @@ export class SearchUseCase {
     }));
 
     this.metrics.searchDuration.observe({ mode: req.mode }, (performance.now() - started) / 1000);
-    return { results, total_found: found.totalFound, took_ms: Math.round((performance.now() - started) * 100) / 100, embedding_version: this.embedder.version };
+    return {
+      results,
+      total_found: found.totalFound,
+      took_ms: Math.round((performance.now() - started) * 100) / 100,
+      embedding_version: this.embedder.version,
+    };
   }
 
   private async embedQuery(query: string): Promise<string> {

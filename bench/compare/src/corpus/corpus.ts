@@ -70,7 +70,10 @@ const normalise = (text: string): string => text.toLowerCase().replace(/\s+/g, '
 const bucketOf = (id: string): number => hashOf(`bucket:${id}`) % 100;
 
 export function buildCorpus(opts: CorpusOptions): BenchCorpus {
-  const candidates = findPackageDocs(opts.repoRoot, [join(opts.repoRoot, 'node_modules'), join(opts.repoRoot, 'bench/compare/node_modules')]);
+  const candidates = findPackageDocs(opts.repoRoot, [
+    join(opts.repoRoot, 'node_modules'),
+    join(opts.repoRoot, 'bench/compare/node_modules'),
+  ]);
   if (candidates.length < opts.longDocs) {
     throw new Error(`only ${candidates.length} package documents under node_modules, ${opts.longDocs} asked for (--docs)`);
   }
@@ -81,7 +84,8 @@ export function buildCorpus(opts: CorpusOptions): BenchCorpus {
 
   const { packages, provenance } = loadDebianPackages(opts.dataDir);
   const distinct = distinctPackages(packages);
-  if (distinct.length < opts.debianDocs) throw new Error(`only ${distinct.length} usable Debian descriptions, ${opts.debianDocs} asked for (--debian-docs)`);
+  if (distinct.length < opts.debianDocs)
+    throw new Error(`only ${distinct.length} usable Debian descriptions, ${opts.debianDocs} asked for (--debian-docs)`);
   const inCorpus = distinct.slice(0, opts.debianDocs);
   const debianDocs: BenchDoc[] = inCorpus.map((p) => {
     const id = `debian/${p.name}`;
@@ -122,7 +126,12 @@ function distinctPackages(packages: readonly DebianPackage[]): DebianPackage[] {
   return out;
 }
 
-function corpusStats(docs: readonly BenchDoc[], labelled: readonly LabelledQuery[], debian: DebianProvenance, candidates: number): CorpusStats {
+function corpusStats(
+  docs: readonly BenchDoc[],
+  labelled: readonly LabelledQuery[],
+  debian: DebianProvenance,
+  candidates: number,
+): CorpusStats {
   const hash = createHash('sha256');
   const bySource: Record<DocMetadata['source'], number> = { debian: 0, 'npm-docs': 0, 'npm-types': 0 };
   let bytes = 0;
@@ -150,7 +159,8 @@ export class QueryPool {
   constructor(private readonly queries: readonly string[]) {}
 
   take(n: number): string[] {
-    if (this.next + n > this.queries.length) throw new Error(`the query pool has ${this.queries.length - this.next} queries left, ${n} asked for`);
+    if (this.next + n > this.queries.length)
+      throw new Error(`the query pool has ${this.queries.length - this.next} queries left, ${n} asked for`);
     const out = this.queries.slice(this.next, this.next + n);
     this.next += n;
     return out;

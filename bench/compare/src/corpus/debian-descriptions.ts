@@ -33,7 +33,10 @@ export function loadDebianPackages(dataDir: string): { packages: DebianPackage[]
   const provenanceFile = join(dir, 'provenance.json');
   if (!existsSync(textFile) || !existsSync(provenanceFile)) fetchTranslations(dir, textFile, provenanceFile);
   const packages = parseTranslations(readFileSync(textFile, 'utf8'));
-  const provenance = { ...(JSON.parse(readFileSync(provenanceFile, 'utf8')) as Omit<DebianProvenance, 'packages'>), packages: packages.length };
+  const provenance = {
+    ...(JSON.parse(readFileSync(provenanceFile, 'utf8')) as Omit<DebianProvenance, 'packages'>),
+    packages: packages.length,
+  };
   return { packages, provenance };
 }
 
@@ -45,12 +48,17 @@ function fetchTranslations(dir: string, textFile: string, provenanceFile: string
   const user = userInfo();
   const args = [
     '-q',
-    '-o', 'Acquire::Languages=en',
-    '-o', `Dir::State::Lists=${lists}`,
-    '-o', `Dir::Cache=${cache}`,
-    '-o', 'APT::Get::List-Cleanup=false',
+    '-o',
+    'Acquire::Languages=en',
+    '-o',
+    `Dir::State::Lists=${lists}`,
+    '-o',
+    `Dir::Cache=${cache}`,
+    '-o',
+    'APT::Get::List-Cleanup=false',
     // The lists folder is private, so apt's system-wide lock is not needed (and needs root).
-    '-o', 'Debug::NoLocking=1',
+    '-o',
+    'Debug::NoLocking=1',
     ...(user.uid === 0 ? [] : ['-o', `APT::Sandbox::User=${user.username}`]),
     'update',
   ];
@@ -58,12 +66,17 @@ function fetchTranslations(dir: string, textFile: string, provenanceFile: string
     execFileSync('apt-get', args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
-    throw new Error(`could not fetch Debian's Translation-en with apt-get (the labelled set needs it): ${stderr.trim() || String(error)}`, { cause: error });
+    throw new Error(`could not fetch Debian's Translation-en with apt-get (the labelled set needs it): ${stderr.trim() || String(error)}`, {
+      cause: error,
+    });
   }
   const names = readdirSync(lists).sort();
   const files = names.filter((name) => /_i18n_Translation-en(\.[a-z0-9]+)?$/.test(name));
-  if (files.length === 0) throw new Error(`apt-get update fetched no Translation-en into ${lists}: do the machine's apt sources have a Debian mirror?`);
-  const text = files.map((name) => execFileSync(APT_HELPER, ['cat-file', join(lists, name)], { maxBuffer: 1 << 30 }).toString('utf8')).join('\n\n');
+  if (files.length === 0)
+    throw new Error(`apt-get update fetched no Translation-en into ${lists}: do the machine's apt sources have a Debian mirror?`);
+  const text = files
+    .map((name) => execFileSync(APT_HELPER, ['cat-file', join(lists, name)], { maxBuffer: 1 << 30 }).toString('utf8'))
+    .join('\n\n');
   const releaseDates = names
     .filter((name) => name.endsWith('_InRelease'))
     .map((name) => `${name}: ${/^Date: (.*)$/m.exec(readFileSync(join(lists, name), 'utf8'))?.[1] ?? '?'}`);

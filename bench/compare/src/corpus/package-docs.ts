@@ -53,7 +53,13 @@ function walk(dir: string, out: string[]): void {
     const stat = lstatSync(path);
     if (stat.isSymbolicLink()) continue;
     if (stat.isDirectory()) walk(path, out);
-    else if (stat.isFile() && stat.size >= MIN_BYTES && stat.size <= MAX_BYTES && !SKIP_NAME.test(name) && (PROSE.test(name) || TYPES.test(name))) {
+    else if (
+      stat.isFile() &&
+      stat.size >= MIN_BYTES &&
+      stat.size <= MAX_BYTES &&
+      !SKIP_NAME.test(name) &&
+      (PROSE.test(name) || TYPES.test(name))
+    ) {
       out.push(path);
     }
   }

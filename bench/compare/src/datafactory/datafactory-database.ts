@@ -36,7 +36,11 @@ export async function exactTopK(client: Client, scope: Scope, vector: readonly n
 }
 
 /** Chunks of the namespace matching a metadata filter, and all of them (for the selectivity). */
-export async function filterCounts(client: Client, scope: Omit<Scope, 'embeddingVersion'>, filter: Record<string, number>): Promise<{ matching: number; total: number }> {
+export async function filterCounts(
+  client: Client,
+  scope: Omit<Scope, 'embeddingVersion'>,
+  filter: Record<string, number>,
+): Promise<{ matching: number; total: number }> {
   const result = await client.query<{ matching: string; total: string }>(
     `SELECT count(*) FILTER (WHERE metadata @> $3::jsonb)::text AS matching, count(*)::text AS total
        FROM chunks WHERE tenant_id = $1 AND namespace = $2 AND deleted_at IS NULL`,

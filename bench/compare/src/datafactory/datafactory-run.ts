@@ -133,26 +133,35 @@ async function measure(
     embedding_texts: after.texts - before.texts,
     index_valid: stats.index?.valid === true,
   };
-  log(`datafactory: ingest ${ingest.time_to_searchable_s.toFixed(1)} s (${ingest.docs_per_s.toFixed(1)} docs/s, ${ingest.chunks} chunks, ${ingest.embedding_requests} embedding requests)`);
+  log(
+    `datafactory: ingest ${ingest.time_to_searchable_s.toFixed(1)} s (${ingest.docs_per_s.toFixed(1)} docs/s, ${ingest.chunks} chunks, ${ingest.embedding_requests} embedding requests)`,
+  );
 
   // Latency per mode, each on its own queries (the search service caches query embeddings).
   const vectorHits = new Map<string, string[]>();
   let embeddingVersion = '';
-  const searcher = (mode: SearchMode, record?: Map<string, string[]>) => async (query: string): Promise<boolean> => {
-    const res = await gateway.search(tenant.key, { namespace: NAMESPACE, query, mode, top_k: K });
-    if (!res.ok) return false;
-    embeddingVersion = res.body.embedding_version;
-    record?.set(query, res.body.results.map((r) => r.chunk_id));
-    if (res.body.results.length === 0) empty[mode] += 1;
-    return true;
-  };
+  const searcher =
+    (mode: SearchMode, record?: Map<string, string[]>) =>
+    async (query: string): Promise<boolean> => {
+      const res = await gateway.search(tenant.key, { namespace: NAMESPACE, query, mode, top_k: K });
+      if (!res.ok) return false;
+      embeddingVersion = res.body.embedding_version;
+      record?.set(
+        query,
+        res.body.results.map((r) => r.chunk_id),
+      );
+      if (res.body.results.length === 0) empty[mode] += 1;
+      return true;
+    };
   const empty: Record<SearchMode, number> = { hybrid: 0, vector: 0, keyword: 0 };
   const latency = {} as DataFactoryResult['latency'];
   for (const mode of SEARCH_MODES) {
     const result = await measureLatency(queries.latency[mode], opts.warmup, searcher(mode, mode === 'vector' ? vectorHits : undefined));
     latency[mode] = { ...result, empty: empty[mode] };
     if (result.errors > 0) errors.push(`${mode} latency run: ${result.errors} searches failed`);
-    log(`datafactory: ${mode} p50 ${result.ms?.p50.toFixed(1) ?? '-'} ms, p99 ${result.ms?.p99.toFixed(1) ?? '-'} ms (${empty[mode]} empty, ${result.errors} errors)`);
+    log(
+      `datafactory: ${mode} p50 ${result.ms?.p50.toFixed(1) ?? '-'} ms, p99 ${result.ms?.p99.toFixed(1) ?? '-'} ms (${empty[mode]} empty, ${result.errors} errors)`,
+    );
   }
   const throughput: DataFactoryResult['throughput'] = {};
   for (const mode of SEARCH_MODES) {
@@ -185,9 +194,12 @@ async function measure(
   after = await server.stats();
   const reingest = { ...reingestRun, embedding_requests: after.requests - before.requests };
   errors.push(...reingestRun.errors.map((e) => `re-ingest job ${e}`));
-  log(`datafactory: re-ingest ${reingest.docs_per_s.toFixed(0)} docs/s, ${reingest.embedding_requests} embedding requests, ${reingest.counts.unchanged} unchanged`);
+  log(
+    `datafactory: re-ingest ${reingest.docs_per_s.toFixed(0)} docs/s, ${reingest.embedding_requests} embedding requests, ${reingest.counts.unchanged} unchanged`,
+  );
 
-  const tenants = opts.tenantDocs > 0 ? await measureTenants(gateway, corpus.docs.slice(0, opts.tenantDocs), opts.batchSize, errors, log) : null;
+  const tenants =
+    opts.tenantDocs > 0 ? await measureTenants(gateway, corpus.docs.slice(0, opts.tenantDocs), opts.batchSize, errors, log) : null;
   const scale = opts.scale.length > 0 ? await measureScale(gateway, corpus.docs, queries.pool, opts, log) : [];
 
   const rss = Object.fromEntries(SERVICES.map((svc) => [svc, memoryOf(stack.pids[svc])])) as DataFactoryResult['rss_kb'];
@@ -195,7 +207,20 @@ async function measure(
     errors.push(`storage: ${String(error)}`);
     return null;
   });
-  return { ingest, latency, throughput, filtered, recall_vs_exact: recallVsExact, quality, reingest, tenants, rss_kb: rss, storage, scale, errors };
+  return {
+    ingest,
+    latency,
+    throughput,
+    filtered,
+    recall_vs_exact: recallVsExact,
+    quality,
+    reingest,
+    tenants,
+    rss_kb: rss,
+    storage,
+    scale,
+    errors,
+  };
 }
 
 /** Filtered searches at about 1 % selectivity (one `bucket` of 100): do they still return k rows? */
@@ -215,7 +240,8 @@ async function measureFiltered(gateway: GatewayClient, tenant: Tenant, databaseU
         const res = await gateway.search(tenant.key, { namespace: NAMESPACE, query, mode, top_k: K, filter });
         if (!res.ok) failed += 1;
         else if (res.body.results.length === Math.min(K, counts.matching)) returnedK += 1;
-        else if (short.length < 10) short.push(`${JSON.stringify(filter)}: ${res.body.results.length} rows, ${Math.min(K, counts.matching)} expected`);
+        else if (short.length < 10)
+          short.push(`${JSON.stringify(filter)}: ${res.body.results.length} rows, ${Math.min(K, counts.matching)} expected`);
       }
       out.push({ mode, queries: list.length, returned_k: returnedK, selectivity: selectivity / list.length, errors: failed, short });
     }
@@ -223,7 +249,12 @@ async function measureFiltered(gateway: GatewayClient, tenant: Tenant, databaseU
   return out;
 }
 
-async function measureRecallVsExact(databaseUrl: string, scope: Scope, hits: Map<string, string[]>, queries: readonly string[]): Promise<DataFactoryResult['recall_vs_exact']> {
+async function measureRecallVsExact(
+  databaseUrl: string,
+  scope: Scope,
+  hits: Map<string, string[]>,
+  queries: readonly string[],
+): Promise<DataFactoryResult['recall_vs_exact']> {
   const embedder = new HashEmbeddingProvider(BENCH_DIMENSIONS);
   const measured = queries.filter((q) => hits.has(q));
   try {
@@ -235,7 +266,14 @@ async function measureRecallVsExact(databaseUrl: string, scope: Scope, hits: Map
       }
       return out;
     });
-    return { queries: measured.length, recall_at_10: meanRecall(measured.map((q) => hits.get(q) ?? []), exact), error: null };
+    return {
+      queries: measured.length,
+      recall_at_10: meanRecall(
+        measured.map((q) => hits.get(q) ?? []),
+        exact,
+      ),
+      error: null,
+    };
   } catch (error) {
     return { queries: measured.length, recall_at_10: null, error: String(error) };
   }
@@ -245,7 +283,13 @@ async function measureRecallVsExact(databaseUrl: string, scope: Scope, hits: Map
  * The same documents ingested by one tenant alone, then by two tenants at once. Every tenant's text is
  * the corpus' own, already in the embedding cache, so alone and together differ only in contention.
  */
-async function measureTenants(gateway: GatewayClient, docs: readonly BenchDoc[], batchSize: number, errors: string[], log: (line: string) => void): Promise<TenantsResult> {
+async function measureTenants(
+  gateway: GatewayClient,
+  docs: readonly BenchDoc[],
+  batchSize: number,
+  errors: string[],
+  log: (line: string) => void,
+): Promise<TenantsResult> {
   const alone = await gateway.createTenant('bench-alone');
   const aloneRun = await gateway.ingest(alone.key, NAMESPACE, docs, batchSize);
   const pair = [await gateway.createTenant('bench-pair-a'), await gateway.createTenant('bench-pair-b')];
@@ -257,7 +301,9 @@ async function measureTenants(gateway: GatewayClient, docs: readonly BenchDoc[],
     concurrent_docs_per_s: runs.map((r) => r.docs_per_s),
     loss: runs.map((r) => 1 - r.docs_per_s / aloneRun.docs_per_s),
   };
-  log(`datafactory: tenants alone ${result.alone_docs_per_s.toFixed(1)} docs/s, together ${result.concurrent_docs_per_s.map((x) => x.toFixed(1)).join(' + ')} docs/s`);
+  log(
+    `datafactory: tenants alone ${result.alone_docs_per_s.toFixed(1)} docs/s, together ${result.concurrent_docs_per_s.map((x) => x.toFixed(1)).join(' + ')} docs/s`,
+  );
   return result;
 }
 
@@ -266,7 +312,13 @@ async function measureTenants(gateway: GatewayClient, docs: readonly BenchDoc[],
  * embedding cache) ingested into one namespace until it holds each chunk count; at each point the
  * ingest rate of the step and the hybrid and vector p50.
  */
-async function measureScale(gateway: GatewayClient, docs: readonly BenchDoc[], pool: QueryPool, opts: CompareOptions, log: (line: string) => void): Promise<ScalePoint[]> {
+async function measureScale(
+  gateway: GatewayClient,
+  docs: readonly BenchDoc[],
+  pool: QueryPool,
+  opts: CompareOptions,
+  log: (line: string) => void,
+): Promise<ScalePoint[]> {
   const tenant = await gateway.createTenant('bench-scale');
   const namespace = 'scale';
   const points: ScalePoint[] = [];
@@ -304,7 +356,9 @@ async function measureScale(gateway: GatewayClient, docs: readonly BenchDoc[], p
       vector_p50_ms: (await p50('vector'))?.p50 ?? null,
     };
     points.push(point);
-    log(`datafactory: scale ${chunks} chunks: ${point.ingest_chunks_per_s.toFixed(0)} chunks/s, hybrid p50 ${point.hybrid_p50_ms?.toFixed(1) ?? '-'} ms`);
+    log(
+      `datafactory: scale ${chunks} chunks: ${point.ingest_chunks_per_s.toFixed(0)} chunks/s, hybrid p50 ${point.hybrid_p50_ms?.toFixed(1) ?? '-'} ms`,
+    );
   }
   return points;
 }

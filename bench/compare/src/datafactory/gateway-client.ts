@@ -67,15 +67,24 @@ export class GatewayClient {
   }
 
   async createTenant(name: string): Promise<Tenant> {
-    const tenant = must(await this.api.request<{ tenant_id: string }>('POST', '/v1/admin/tenants', this.adminToken, { name }), 'create tenant');
+    const tenant = must(
+      await this.api.request<{ tenant_id: string }>('POST', '/v1/admin/tenants', this.adminToken, { name }),
+      'create tenant',
+    );
     const key = must(
-      await this.api.request<{ api_key: string }>('POST', `/v1/admin/tenants/${tenant.tenant_id}/keys`, this.adminToken, { role: 'writer', name: 'bench' }),
+      await this.api.request<{ api_key: string }>('POST', `/v1/admin/tenants/${tenant.tenant_id}/keys`, this.adminToken, {
+        role: 'writer',
+        name: 'bench',
+      }),
       'create key',
     );
     return { tenantId: tenant.tenant_id, key: key.api_key };
   }
 
-  async search(key: string, body: { namespace: string; query: string; mode: SearchMode; top_k: number; filter?: Record<string, number> }): Promise<ApiResult<SearchResponse>> {
+  async search(
+    key: string,
+    body: { namespace: string; query: string; mode: SearchMode; top_k: number; filter?: Record<string, number> },
+  ): Promise<ApiResult<SearchResponse>> {
     return this.api.request<SearchResponse>('POST', '/v1/search', key, body);
   }
 
@@ -89,7 +98,10 @@ export class GatewayClient {
     const jobIds: string[] = [];
     for (let i = 0; i < docs.length; i += batchSize) {
       const documents = docs.slice(i, i + batchSize).map((d) => ({ doc_id: d.id, text: d.text, metadata: d.metadata }));
-      const accepted = must(await this.api.request<{ job_id: string }>('POST', '/v1/docs/upsert/batch', key, { namespace, documents }), 'batch upsert');
+      const accepted = must(
+        await this.api.request<{ job_id: string }>('POST', '/v1/docs/upsert/batch', key, { namespace, documents }),
+        'batch upsert',
+      );
       jobIds.push(accepted.job_id);
     }
     const submitted = performance.now();
@@ -122,7 +134,9 @@ export class GatewayClient {
       docs_per_s: docs.length / seconds,
       counts,
       statuses,
-      errors: jobs.filter((j) => j.status !== 'completed' || j.counts.failed > 0).map((j) => `${j.job_id} ${j.status}${j.error ? ` ${j.error.code}` : ''}`),
+      errors: jobs
+        .filter((j) => j.status !== 'completed' || j.counts.failed > 0)
+        .map((j) => `${j.job_id} ${j.status}${j.error ? ` ${j.error.code}` : ''}`),
     };
   }
 }

@@ -74,7 +74,9 @@ export async function runPeer(
     let chunks = 0;
     const ingestStarted = performance.now();
     for (let i = 0; i < corpus.docs.length; i += opts.batchSize) {
-      const batch = corpus.docs.slice(i, i + opts.batchSize).map((d) => new Document({ pageContent: d.text, metadata: { doc_id: d.id, ...d.metadata } }));
+      const batch = corpus.docs
+        .slice(i, i + opts.batchSize)
+        .map((d) => new Document({ pageContent: d.text, metadata: { doc_id: d.id, ...d.metadata } }));
       const split = await splitter.splitDocuments(batch);
       await store.addDocuments(split);
       chunks += split.length;
@@ -98,7 +100,10 @@ export async function runPeer(
     const search = async (query: string): Promise<boolean> => (await store.similaritySearch(query, 10)).length > 0;
     const latency = await measureLatency(queries.latency, opts.warmup, async (query) => {
       const docs = await store.similaritySearch(query, 10);
-      hits.set(query, docs.map((d) => String(d.id)));
+      hits.set(
+        query,
+        docs.map((d) => String(d.id)),
+      );
       return docs.length > 0;
     });
     log(`peer: similaritySearch p50 ${latency.ms?.p50.toFixed(1) ?? '-'} ms`);
@@ -111,7 +116,10 @@ export async function runPeer(
       for (const query of measured) out.push(await exactTopK(c, await embeddings.embedQuery(query), 10));
       return out;
     });
-    const recallVsExact = meanRecall(measured.map((q) => hits.get(q) ?? []), exact);
+    const recallVsExact = meanRecall(
+      measured.map((q) => hits.get(q) ?? []),
+      exact,
+    );
     log(`peer: recall@10 vs exact ${recallVsExact?.toFixed(3) ?? '-'}`);
 
     const ranked: (string[] | null)[] = new Array<string[] | null>(corpus.labelled.length).fill(null);
@@ -146,14 +154,21 @@ export async function runPeer(
  * The plan of the query similaritySearch sends (its SQL, as of @langchain/community 1.x), as the planner
  * chooses it, and whether the HNSW index can serve it at all (the plan with sequential scans off).
  */
-async function explainSearch(c: Client, embeddings: OpenAIEmbeddings, query: string): Promise<{ indexUsed: boolean; indexUsable: boolean; plan: string }> {
+async function explainSearch(
+  c: Client,
+  embeddings: OpenAIEmbeddings,
+  query: string,
+): Promise<{ indexUsed: boolean; indexUsable: boolean; plan: string }> {
   const vector = `[${(await embeddings.embedQuery(query)).join(',')}]`;
   const explain = async (): Promise<string> => {
     const result = await c.query<{ 'QUERY PLAN': string }>(
       `EXPLAIN SELECT *, "embedding" <=> $1 AS "_distance" FROM ${TABLE} ORDER BY "_distance" ASC LIMIT $2`,
       [vector, 10],
     );
-    return result.rows.map((r) => r['QUERY PLAN']).join('\n').replace(/'\[[^\]]*\]'/g, "'[…]'");
+    return result.rows
+      .map((r) => r['QUERY PLAN'])
+      .join('\n')
+      .replace(/'\[[^\]]*\]'/g, "'[…]'");
   };
   const usesIndex = (plan: string): boolean => /Index Scan using \S*hnsw/i.test(plan);
   const plan = await explain();
@@ -171,7 +186,10 @@ async function exactTopK(c: Client, vector: readonly number[], k: number): Promi
   await c.query('BEGIN');
   try {
     await c.query('SET LOCAL enable_indexscan = off');
-    const result = await c.query<{ id: string }>(`SELECT id::text AS id FROM ${TABLE} ORDER BY embedding <=> $1::vector, id LIMIT $2`, [`[${vector.join(',')}]`, k]);
+    const result = await c.query<{ id: string }>(`SELECT id::text AS id FROM ${TABLE} ORDER BY embedding <=> $1::vector, id LIMIT $2`, [
+      `[${vector.join(',')}]`,
+      k,
+    ]);
     return result.rows.map((r) => r.id);
   } finally {
     await c.query('COMMIT');

@@ -35,7 +35,15 @@ export function evaluateGoals(df: DataFactoryResult | null, peer: PeerResult | n
     const ours = df?.latency[mode].ms?.[pct];
     const theirs = peer?.latency.ms?.[pct];
     const ratio = ratioOf(ours, theirs);
-    return { id, goal, target: `≤ ${limit}× peer similaritySearch ${pct}`, datafactory: f(ours, 1, ' ms'), peer: f(theirs, 1, ' ms'), ratio, pass: atMost(ratio, limit) };
+    return {
+      id,
+      goal,
+      target: `≤ ${limit}× peer similaritySearch ${pct}`,
+      datafactory: f(ours, 1, ' ms'),
+      peer: f(theirs, 1, ' ms'),
+      ratio,
+      pass: atMost(ratio, limit),
+    };
   };
   rows.push(latencyGoal('2a', 'hybrid search p50 (gateway)', 'hybrid', 'p50', 1.5));
   rows.push(latencyGoal('2b', 'hybrid search p99 (gateway)', 'hybrid', 'p99', 2));
@@ -110,7 +118,10 @@ export function evaluateGoals(df: DataFactoryResult | null, peer: PeerResult | n
     id: '6b',
     goal: 'scale curve: hybrid p50 at the largest point vs the smallest',
     target: '≤ 2× (300k vs 10k chunks)',
-    datafactory: first && last && scale.length > 1 ? `${f(first.hybrid_p50_ms)} ms @ ${first.chunks} → ${f(last.hybrid_p50_ms)} ms @ ${last.chunks}` : 'not run (--scale)',
+    datafactory:
+      first && last && scale.length > 1
+        ? `${f(first.hybrid_p50_ms)} ms @ ${first.chunks} → ${f(last.hybrid_p50_ms)} ms @ ${last.chunks}`
+        : 'not run (--scale)',
     peer: 'n/a',
     ratio: growth,
     pass: atMost(growth, 2),
@@ -124,7 +135,11 @@ function qualityGoal(df: DataFactoryResult | null, peer: PeerResult | null, base
     id: '4b',
     goal: 'labelled set recall@10 / MRR@10 (all queries), per mode',
     target: baseline ? `≥ baseline (${baseline.source})` : '≥ today’s (pass --baseline)',
-    datafactory: df ? (['hybrid', 'vector', 'keyword'] as const).map((m) => `${m} ${f(df.quality[m].all.recall_at_10, 3)} / ${f(df.quality[m].all.mrr_at_10, 3)}`).join('; ') : '–',
+    datafactory: df
+      ? (['hybrid', 'vector', 'keyword'] as const)
+          .map((m) => `${m} ${f(df.quality[m].all.recall_at_10, 3)} / ${f(df.quality[m].all.mrr_at_10, 3)}`)
+          .join('; ')
+      : '–',
     peer: peer ? `${f(peer.quality.all.recall_at_10, 3)} / ${f(peer.quality.all.mrr_at_10, 3)}` : '–',
     ratio: ratioOf(df?.quality.vector.all.recall_at_10, peer?.quality.all.recall_at_10),
     pass: null,

@@ -20,7 +20,10 @@ function panel(title: string, unit: string, series: readonly string[], bars: rea
   const parts: string[] = [`<text x="10" y="${top + 16}" font-weight="bold">${esc(title)}</text>`];
   series.forEach((s, i) => {
     const x = LABEL_W + i * 120;
-    parts.push(`<rect x="${x}" y="${top + 6}" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/>`, `<text x="${x + 14}" y="${top + 15}" font-size="11">${esc(s)}</text>`);
+    parts.push(
+      `<rect x="${x}" y="${top + 6}" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/>`,
+      `<text x="${x + 14}" y="${top + 15}" font-size="11">${esc(s)}</text>`,
+    );
   });
   let y = top + 30;
   for (const bar of bars) {
@@ -56,7 +59,11 @@ export function renderSvg(r: CompareResults): string {
     ],
     40,
   );
-  const lat = (l: { ms: { p50: number; p95: number; p99: number } | null } | undefined): (number | null)[] => [l?.ms?.p50 ?? null, l?.ms?.p95 ?? null, l?.ms?.p99 ?? null];
+  const lat = (l: { ms: { p50: number; p95: number; p99: number } | null } | undefined): (number | null)[] => [
+    l?.ms?.p50 ?? null,
+    l?.ms?.p95 ?? null,
+    l?.ms?.p99 ?? null,
+  ];
   const latency = panel(
     'Search latency (ms, lower is better)',
     'ms',

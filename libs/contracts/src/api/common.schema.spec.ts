@@ -5,14 +5,23 @@ describe('NamespaceSchema', () => {
     expect(NamespaceSchema.safeParse(ns).success).toBe(true);
   });
 
-  it.each(['', '-dash-first', '.dot-first', '_under', ':colon', 'has space', 'slash/inside', 'ümlaut', 'x'.repeat(129), 'tab\t', 'new\nline'])(
-    'rejects %j',
-    (ns) => {
-      const parsed = NamespaceSchema.safeParse(ns);
-      expect(parsed.success).toBe(false);
-      expect(parsed.error?.issues[0]?.message).toMatch(/^namespace must be 1-128 characters/);
-    },
-  );
+  it.each([
+    '',
+    '-dash-first',
+    '.dot-first',
+    '_under',
+    ':colon',
+    'has space',
+    'slash/inside',
+    'ümlaut',
+    'x'.repeat(129),
+    'tab\t',
+    'new\nline',
+  ])('rejects %j', (ns) => {
+    const parsed = NamespaceSchema.safeParse(ns);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toMatch(/^namespace must be 1-128 characters/);
+  });
 
   it('rejects non-strings', () => {
     expect(NamespaceSchema.safeParse(42).success).toBe(false);

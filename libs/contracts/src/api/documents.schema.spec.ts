@@ -27,12 +27,18 @@ describe('UpsertDocumentRequestSchema', () => {
   it('requires doc_id and text', () => {
     expect(issuesOf({ text: 'x' }).map((i) => i.path)).toEqual(['doc_id']);
     expect(issuesOf({ doc_id: 'd' }).map((i) => i.path)).toEqual(['text']);
-    expect(issuesOf({}).map((i) => i.path).sort()).toEqual(['doc_id', 'text']);
+    expect(
+      issuesOf({})
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['doc_id', 'text']);
   });
 
   it('rejects an empty doc_id, one with control characters and one longer than 512 characters', () => {
     expect(issuesOf({ ...valid, doc_id: '' })[0]?.message).toBe('doc_id must not be empty');
-    expect(issuesOf({ ...valid, doc_id: 'a\nb' })).toEqual([expect.objectContaining({ path: 'doc_id', message: 'doc_id must not contain control characters' })]);
+    expect(issuesOf({ ...valid, doc_id: 'a\nb' })).toEqual([
+      expect.objectContaining({ path: 'doc_id', message: 'doc_id must not contain control characters' }),
+    ]);
     expect(issuesOf({ ...valid, doc_id: 'a\u007fb' })[0]?.path).toBe('doc_id');
     expect(issuesOf({ ...valid, doc_id: 'x'.repeat(513) })[0]?.message).toBe('doc_id must be at most 512 characters');
     expect(UpsertDocumentRequestSchema.safeParse({ ...valid, doc_id: 'x'.repeat(512) }).success).toBe(true);
@@ -83,7 +89,10 @@ describe('UpsertDocumentRequestSchema', () => {
   });
 
   it('limits title length and subject_ids', () => {
-    expect(issuesOf({ ...valid, title: 't'.repeat(1001) })[0]).toMatchObject({ path: 'title', message: 'title must be at most 1000 characters' });
+    expect(issuesOf({ ...valid, title: 't'.repeat(1001) })[0]).toMatchObject({
+      path: 'title',
+      message: 'title must be at most 1000 characters',
+    });
     expect(issuesOf({ ...valid, subject_ids: Array.from({ length: 101 }, (_, i) => `s${i}`) })[0]).toMatchObject({
       path: 'subject_ids',
       message: 'at most 100 subject_ids',

@@ -25,7 +25,9 @@ export const UpsertDocumentResponseSchema = z.object({
   doc_hash: z.string().describe('SHA-256 (hex) of the text'),
   chunks: z.number().int(),
   embedding_version: z.string(),
-  pii_counts: z.record(z.string(), z.number().int()).describe('PII found per type under the namespace\'s policy (redacted when the policy is redact); {} when off'),
+  pii_counts: z
+    .record(z.string(), z.number().int())
+    .describe("PII found per type under the namespace's policy (redacted when the policy is redact); {} when off"),
 });
 export type UpsertDocumentResponse = z.infer<typeof UpsertDocumentResponseSchema>;
 

@@ -8,11 +8,21 @@ function rejects(input: unknown): Array<{ path: string; message: string }> {
 
 describe('SearchRequestSchema', () => {
   it('defaults top_k to 10 and mode to hybrid', () => {
-    expect(SearchRequestSchema.parse({ query: 'how do I rotate keys?' })).toEqual({ query: 'how do I rotate keys?', top_k: 10, mode: 'hybrid' });
+    expect(SearchRequestSchema.parse({ query: 'how do I rotate keys?' })).toEqual({
+      query: 'how do I rotate keys?',
+      top_k: 10,
+      mode: 'hybrid',
+    });
   });
 
   it('keeps explicit top_k, mode, namespace and filter', () => {
-    const req = { query: 'q', top_k: 100, mode: 'keyword', namespace: 'kb', filter: { lang: 'en', year: 2024, draft: false, tag: ['a', 'b'] } };
+    const req = {
+      query: 'q',
+      top_k: 100,
+      mode: 'keyword',
+      namespace: 'kb',
+      filter: { lang: 'en', year: 2024, draft: false, tag: ['a', 'b'] },
+    };
     expect(SearchRequestSchema.parse(req)).toEqual(req);
     expect(SearchRequestSchema.parse({ query: 'q', top_k: 1, mode: 'vector' })).toMatchObject({ top_k: 1, mode: 'vector' });
   });

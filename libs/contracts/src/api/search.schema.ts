@@ -18,7 +18,12 @@ export const SearchRequestSchema = z.strictObject({
     .max(4096, 'query must be at most 4096 characters')
     .refine((s) => s.trim().length > 0, 'query must contain at least one non-whitespace character')
     .refine((s) => !s.includes('\u0000'), 'query must not contain NUL (\\u0000) characters'),
-  top_k: z.number().int('top_k must be an integer').min(1, 'top_k must be between 1 and 100').max(100, 'top_k must be between 1 and 100').default(10),
+  top_k: z
+    .number()
+    .int('top_k must be an integer')
+    .min(1, 'top_k must be between 1 and 100')
+    .max(100, 'top_k must be between 1 and 100')
+    .default(10),
   mode: SearchModeSchema.default('hybrid'),
   filter: MetadataFilterSchema.optional(),
 });
@@ -55,7 +60,9 @@ export const IndexStatsResponseSchema = z.object({
     valid: z.boolean().describe("The namespace's own HNSW index exists and is in use"),
     serving: z
       .enum(['hnsw', 'exact'])
-      .describe('How vector searches of the namespace run: through its index, or exactly (a namespace below VECTOR_INDEX_MIN_CHUNKS live chunks, or one whose index is being built)'),
+      .describe(
+        'How vector searches of the namespace run: through its index, or exactly (a namespace below VECTOR_INDEX_MIN_CHUNKS live chunks, or one whose index is being built)',
+      ),
     size_bytes: z.number().int(),
     iterative_scan: z.string(),
   }),

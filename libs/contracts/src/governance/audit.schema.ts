@@ -31,7 +31,7 @@ export const AuditEventSchema = z.object({
   trace_id: z.string().nullable(),
   details: z.record(z.string(), z.json()),
   created_at: TimestampSchema,
-  hash: z.string().describe('SHA-256 over this event and the previous event\'s hash'),
+  hash: z.string().describe("SHA-256 over this event and the previous event's hash"),
 });
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
@@ -49,6 +49,10 @@ export type ListAuditResponse = z.infer<typeof ListAuditResponseSchema>;
 export const AuditVerificationSchema = z.object({
   valid: z.boolean(),
   checked: z.number().int().describe('Events whose hash was recomputed and matched'),
-  first_bad_id: z.number().int().optional().describe('The first event that does not match (reported to the admin token, or to the tenant it belongs to)'),
+  first_bad_id: z
+    .number()
+    .int()
+    .optional()
+    .describe('The first event that does not match (reported to the admin token, or to the tenant it belongs to)'),
 });
 export type AuditVerification = z.infer<typeof AuditVerificationSchema>;

@@ -13,10 +13,14 @@ export const EraseRequestSchema = z
     dry_run: z.boolean().default(false).describe('Report what would be erased, erase nothing'),
   })
   .superRefine((r, ctx) => {
-    if (r.scope === 'document' && !r.doc_id) ctx.addIssue({ code: 'custom', path: ['doc_id'], message: 'is required for scope "document"' });
-    if (r.scope === 'subject' && !r.subject_id) ctx.addIssue({ code: 'custom', path: ['subject_id'], message: 'is required for scope "subject"' });
-    if (r.scope !== 'document' && r.doc_id) ctx.addIssue({ code: 'custom', path: ['doc_id'], message: 'is only allowed for scope "document"' });
-    if (r.scope !== 'subject' && r.subject_id) ctx.addIssue({ code: 'custom', path: ['subject_id'], message: 'is only allowed for scope "subject"' });
+    if (r.scope === 'document' && !r.doc_id)
+      ctx.addIssue({ code: 'custom', path: ['doc_id'], message: 'is required for scope "document"' });
+    if (r.scope === 'subject' && !r.subject_id)
+      ctx.addIssue({ code: 'custom', path: ['subject_id'], message: 'is required for scope "subject"' });
+    if (r.scope !== 'document' && r.doc_id)
+      ctx.addIssue({ code: 'custom', path: ['doc_id'], message: 'is only allowed for scope "document"' });
+    if (r.scope !== 'subject' && r.subject_id)
+      ctx.addIssue({ code: 'custom', path: ['subject_id'], message: 'is only allowed for scope "subject"' });
     if ((r.scope === 'subject' || r.scope === 'tenant') && r.namespace) {
       ctx.addIssue({ code: 'custom', path: ['namespace'], message: `is not allowed for scope "${r.scope}", which covers every namespace` });
     }
@@ -44,7 +48,10 @@ export const ErasureCertificateSchema = z.object({
   documents: z.number().int().describe('Documents in scope'),
   stores: z.array(ErasureStoreReportSchema),
   verification: z.array(z.object({ check: z.string(), query: z.string(), result: z.number().int() })),
-  signature: z.object({ alg: z.literal('HMAC-SHA256'), value: z.string().describe('hex HMAC over the certificate without its signature (canonical JSON, sorted keys)') }),
+  signature: z.object({
+    alg: z.literal('HMAC-SHA256'),
+    value: z.string().describe('hex HMAC over the certificate without its signature (canonical JSON, sorted keys)'),
+  }),
 });
 export type ErasureCertificate = z.infer<typeof ErasureCertificateSchema>;
 

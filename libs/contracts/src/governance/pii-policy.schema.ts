@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { NamespaceSchema, TimestampSchema } from '../api/common.schema';
 
-export const PiiPolicySchema = z.enum(['off', 'redact', 'reject']).describe('off: store as sent; redact: replace detected PII with typed placeholders such as [EMAIL]; reject: refuse documents that contain PII (422 pii_detected)');
+export const PiiPolicySchema = z
+  .enum(['off', 'redact', 'reject'])
+  .describe(
+    'off: store as sent; redact: replace detected PII with typed placeholders such as [EMAIL]; reject: refuse documents that contain PII (422 pii_detected)',
+  );
 export type PiiPolicyValue = z.infer<typeof PiiPolicySchema>;
 
 export const SetPiiPolicyRequestSchema = z.strictObject({ namespace: NamespaceSchema.optional(), policy: PiiPolicySchema });

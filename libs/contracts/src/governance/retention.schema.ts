@@ -18,7 +18,10 @@ export const RetentionResponseSchema = z.object({
 export type RetentionResponse = z.infer<typeof RetentionResponseSchema>;
 
 export const SetRetentionRequestSchema = z.strictObject({
-  namespace: z.union([NamespaceSchema, z.literal('*')]).default('*').describe('A namespace, or "*" (default) for the tenant default'),
+  namespace: z
+    .union([NamespaceSchema, z.literal('*')])
+    .default('*')
+    .describe('A namespace, or "*" (default) for the tenant default'),
   max_age_days: Days,
   deleted_grace_days: Days.optional(),
 });
@@ -28,7 +31,9 @@ export const RetentionPreviewSchema = z.object({
   expired_documents: z.number().int(),
   soft_deleted_to_purge: z.number().int(),
   on_legal_hold: z.number().int(),
-  sample: z.array(z.object({ namespace: z.string(), doc_id: z.string(), reason: z.string() })).describe('Up to 100 documents the next sweep removes'),
+  sample: z
+    .array(z.object({ namespace: z.string(), doc_id: z.string(), reason: z.string() }))
+    .describe('Up to 100 documents the next sweep removes'),
 });
 export type RetentionPreview = z.infer<typeof RetentionPreviewSchema>;
 

@@ -40,6 +40,16 @@ export function isTerminal(status: JobStatus): boolean {
 export const JOB_TYPES = ['batch_upsert', 'index_rebuild', 'erasure', 'retention_sweep'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
-export const JOB_EVENT_TYPES = ['queued', 'started', 'progress', 'retrying', 'cancel_requested', 'completed', 'failed', 'cancelled', 'dead_lettered'] as const;
+export const JOB_EVENT_TYPES = [
+  'queued',
+  'started',
+  'progress',
+  'retrying',
+  'cancel_requested',
+  'completed',
+  'failed',
+  'cancelled',
+  'dead_lettered',
+] as const;
 export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
 export const TERMINAL_EVENT_TYPES: readonly JobEventType[] = ['completed', 'failed', 'cancelled', 'dead_lettered'];

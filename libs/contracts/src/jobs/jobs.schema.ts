@@ -27,7 +27,12 @@ export const JobTypeSchema = z.enum(JOB_TYPES);
 export const JobAcceptedResponseSchema = z.object({ job_id: z.string().uuid(), status: JobStatusSchema });
 export type JobAcceptedResponse = z.infer<typeof JobAcceptedResponseSchema>;
 
-export const JobCountsSchema = z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), failed: z.number().int() });
+export const JobCountsSchema = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  failed: z.number().int(),
+});
 export type JobCounts = z.infer<typeof JobCountsSchema>;
 
 export const JobFailureSchema = z.object({ doc_id: z.string(), code: z.string(), message: z.string() });

@@ -104,6 +104,7 @@ export class DurableJobs1763910000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['idempotency_keys', 'dead_letters', 'outbox', 'job_items', 'job_events', 'jobs']) await q.query(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of ['idempotency_keys', 'dead_letters', 'outbox', 'job_items', 'job_events', 'jobs'])
+      await q.query(`DROP TABLE IF EXISTS ${t}`);
   }
 }

@@ -17,7 +17,9 @@ export class Retention1763950000000 implements MigrationInterface {
     await q.query(`ALTER TABLE documents ADD COLUMN legal_hold boolean NOT NULL DEFAULT false`);
     await q.query(`CREATE INDEX documents_retention_idx ON documents (tenant_id, updated_at) WHERE NOT legal_hold`);
     await q.query(`ALTER TABLE jobs DROP CONSTRAINT jobs_type_check`);
-    await q.query(`ALTER TABLE jobs ADD CONSTRAINT jobs_type_check CHECK (type IN ('batch_upsert', 'index_rebuild', 'erasure', 'retention_sweep'))`);
+    await q.query(
+      `ALTER TABLE jobs ADD CONSTRAINT jobs_type_check CHECK (type IN ('batch_upsert', 'index_rebuild', 'erasure', 'retention_sweep'))`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

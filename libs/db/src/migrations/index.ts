@@ -7,4 +7,12 @@ import { Retention1763950000000 } from './1763950000000-retention';
 import { ScopedFullTextIndex1763960000000 } from './1763960000000-scoped-full-text-index';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
-export const MIGRATIONS = [InitialSchema1763900000000, DurableJobs1763910000000, AuditLog1763920000000, NamespaceSettings1763930000000, Erasure1763940000000, Retention1763950000000, ScopedFullTextIndex1763960000000];
+export const MIGRATIONS = [
+  InitialSchema1763900000000,
+  DurableJobs1763910000000,
+  AuditLog1763920000000,
+  NamespaceSettings1763930000000,
+  Erasure1763940000000,
+  Retention1763950000000,
+  ScopedFullTextIndex1763960000000,
+];

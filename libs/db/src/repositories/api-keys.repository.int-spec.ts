@@ -49,7 +49,9 @@ describe('ApiKeysRepository (Postgres)', () => {
     const { keyHash } = await newKey(tenantA);
     const quiet = jest.spyOn(console, 'log').mockImplementation(() => undefined); // TypeORM logs the failed query
     try {
-      await expect(keys.create(tenantB, { role: 'admin', name: null, keyPrefix: 'df_zzzzzz', keyHash })).rejects.toThrow(/api_keys_key_hash_key/);
+      await expect(keys.create(tenantB, { role: 'admin', name: null, keyPrefix: 'df_zzzzzz', keyHash })).rejects.toThrow(
+        /api_keys_key_hash_key/,
+      );
     } finally {
       quiet.mockRestore();
     }

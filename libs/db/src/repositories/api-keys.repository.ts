@@ -16,7 +16,10 @@ export class ApiKeysRepository {
     this.repo = ds.getRepository(ApiKeyEntity);
   }
 
-  async create(tenantId: TenantId, input: { role: ApiKeyRoleValue; name: string | null; keyPrefix: string; keyHash: Buffer }): Promise<ApiKeyEntity> {
+  async create(
+    tenantId: TenantId,
+    input: { role: ApiKeyRoleValue; name: string | null; keyPrefix: string; keyHash: Buffer },
+  ): Promise<ApiKeyEntity> {
     return this.repo.save(this.repo.create({ tenantId, ...input, revokedAt: null, lastUsedAt: null }));
   }
 

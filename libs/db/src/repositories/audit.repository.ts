@@ -117,7 +117,10 @@ export class AuditRepository {
     });
   }
 
-  async list(tenantId: TenantId | null, q: { action?: string; since?: string; afterSeq?: number; limit: number }): Promise<AuditEventRow[]> {
+  async list(
+    tenantId: TenantId | null,
+    q: { action?: string; since?: string; afterSeq?: number; limit: number },
+  ): Promise<AuditEventRow[]> {
     const rows: Record_[] = await this.ds.query(
       `SELECT ${COLUMNS} FROM audit_events
         WHERE ($1::uuid IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR action = $2)
@@ -134,7 +137,10 @@ export class AuditRepository {
     let expectedSeq = 1;
     let checked = 0;
     for (;;) {
-      const rows: Record_[] = await this.ds.query(`SELECT ${COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2`, [expectedSeq, batchSize]);
+      const rows: Record_[] = await this.ds.query(`SELECT ${COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2`, [
+        expectedSeq,
+        batchSize,
+      ]);
       if (rows.length === 0) return { valid: true, checked, firstBadSeq: null, firstBadTenantId: null };
       for (const r of rows.map(toRow)) {
         const ok = r.seq === expectedSeq && r.prevHash === prevHash && auditHash(prevHash, r) === r.hash;

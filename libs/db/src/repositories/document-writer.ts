@@ -76,8 +76,12 @@ export interface StoredVersion {
  * What a write changes in the stored document: nothing, only its title, metadata or subjects (chunks and vectors
  * stay), or its content (chunks are replaced). `force` always replaces the content; a deleted document is revived.
  */
-export function changeOf(stored: StoredVersion, w: Pick<DocumentWrite, 'docHash' | 'metaHash' | 'embeddingVersion' | 'force'>): 'none' | 'metadata' | 'content' {
-  if (w.force === true || stored.status !== 'active' || stored.docHash !== w.docHash || stored.embeddingVersion !== w.embeddingVersion) return 'content';
+export function changeOf(
+  stored: StoredVersion,
+  w: Pick<DocumentWrite, 'docHash' | 'metaHash' | 'embeddingVersion' | 'force'>,
+): 'none' | 'metadata' | 'content' {
+  if (w.force === true || stored.status !== 'active' || stored.docHash !== w.docHash || stored.embeddingVersion !== w.embeddingVersion)
+    return 'content';
   return stored.metaHash === w.metaHash ? 'none' : 'metadata';
 }
 
@@ -110,14 +114,24 @@ export class DocumentWriter {
       for (const i of await this.erased(em, tenantId, writes)) {
         const w = writes[i] as DocumentWrite;
         results[i] = {
-          erased: new AppError(ErrorCode.DocumentErased, `"${w.docId}" was covered by an erasure requested after this write was accepted; it is not stored`),
+          erased: new AppError(
+            ErrorCode.DocumentErased,
+            `"${w.docId}" was covered by an erasure requested after this write was accepted; it is not stored`,
+          ),
         };
       }
       const live = writes.map((w, i) => ({ w, i })).filter(({ i }) => !results[i]);
       live.sort((a, b) => (key(a.w.namespace, a.w.docId) < key(b.w.namespace, b.w.docId) ? -1 : 1));
-      await this.cacheEmbeddings(em, live.map(({ w }) => w));
+      await this.cacheEmbeddings(
+        em,
+        live.map(({ w }) => w),
+      );
 
-      const created = await this.insertDocuments(em, tenantId, live.map(({ w }) => w));
+      const created = await this.insertDocuments(
+        em,
+        tenantId,
+        live.map(({ w }) => w),
+      );
       const withChunks: Array<{ documentId: string; w: DocumentWrite }> = [];
       const existing: Array<{ w: DocumentWrite; i: number }> = [];
       for (const item of live) {
@@ -130,7 +144,11 @@ export class DocumentWriter {
         results[item.i] = { status: 'created', chunkCount: item.w.chunks.length, version: row.version };
       }
       const replaced: string[] = [];
-      const current = await this.lockExisting(em, tenantId, existing.map(({ w }) => w));
+      const current = await this.lockExisting(
+        em,
+        tenantId,
+        existing.map(({ w }) => w),
+      );
       for (const { w, i } of existing) {
         const state = current.get(key(w.namespace, w.docId)) as CurrentState;
         const outcome = await this.update(em, state, w);
@@ -139,7 +157,8 @@ export class DocumentWriter {
         replaced.push(state.id);
         withChunks.push({ documentId: state.id, w });
       }
-      if (replaced.length > 0) await em.query(`DELETE FROM chunks WHERE tenant_id = $1 AND document_id = ANY($2::bigint[])`, [tenantId, replaced]);
+      if (replaced.length > 0)
+        await em.query(`DELETE FROM chunks WHERE tenant_id = $1 AND document_id = ANY($2::bigint[])`, [tenantId, replaced]);
       await this.insertChunks(em, tenantId, withChunks);
       const done = results as WriteResult[];
       await hook?.(em, done);
@@ -150,7 +169,9 @@ export class DocumentWriter {
   /** Indexes of the writes that an erasure requested after their acceptance covers. */
   private async erased(em: EntityManager, tenantId: TenantId, writes: DocumentWrite[]): Promise<number[]> {
     const checked = writes.flatMap((w, i) =>
-      w.acceptedAt ? [{ i, namespace: w.namespace, doc_id: w.docId, accepted_at: w.acceptedAt.toISOString(), subjects: w.subjectHashes ?? [] }] : [],
+      w.acceptedAt
+        ? [{ i, namespace: w.namespace, doc_id: w.docId, accepted_at: w.acceptedAt.toISOString(), subjects: w.subjectHashes ?? [] }]
+        : [],
     );
     if (checked.length === 0) return [];
     const rows: Array<{ i: number }> = await em.query(
@@ -167,10 +188,13 @@ export class DocumentWriter {
 
   private async cacheEmbeddings(em: EntityManager, writes: DocumentWrite[]): Promise<void> {
     const byKey = new Map<string, { hash: string; version: string; vector: string }>();
-    for (const w of writes) for (const e of w.newEmbeddings) byKey.set(`${w.embeddingVersion}\u0000${e.hash}`, { ...e, version: w.embeddingVersion });
+    for (const w of writes)
+      for (const e of w.newEmbeddings) byKey.set(`${w.embeddingVersion}\u0000${e.hash}`, { ...e, version: w.embeddingVersion });
     if (byKey.size === 0) return;
     // In key order: concurrent groups sharing cache entries then wait on each other in one order, never in a cycle.
-    const rows = [...byKey.values()].sort((x, y) => (x.version === y.version ? (x.hash < y.hash ? -1 : 1) : x.version < y.version ? -1 : 1));
+    const rows = [...byKey.values()].sort((x, y) =>
+      x.version === y.version ? (x.hash < y.hash ? -1 : 1) : x.version < y.version ? -1 : 1,
+    );
     await em.query(
       `INSERT INTO embedding_cache (chunk_hash, embedding_version, embedding)
        SELECT t.hash, t.version, t.vec::vector FROM unnest($1::text[], $2::text[], $3::text[]) AS t(hash, version, vec)
@@ -180,7 +204,11 @@ export class DocumentWriter {
   }
 
   /** Inserts the documents that do not exist yet; returns them by key. */
-  private async insertDocuments(em: EntityManager, tenantId: TenantId, writes: DocumentWrite[]): Promise<Map<string, { id: string; version: number }>> {
+  private async insertDocuments(
+    em: EntityManager,
+    tenantId: TenantId,
+    writes: DocumentWrite[],
+  ): Promise<Map<string, { id: string; version: number }>> {
     if (writes.length === 0) return new Map();
     // Parallel arrays, not one JSON document: texts stay text parameters (any size a text column takes, no JSON escaping).
     const rows: Array<{ id: string; namespace: string; doc_id: string; version: number }> = await em.query(
@@ -250,8 +278,19 @@ export class DocumentWriter {
               deleted_at = NULL, version = version + 1, updated_at = now(),
               created_at = CASE WHEN status = 'deleted' THEN now() ELSE created_at END
         WHERE id = $1 RETURNING version`,
-      [state.id, w.title, w.text, JSON.stringify(w.metadata), w.subjectIds, w.docHash, w.metaHash, w.embeddingVersion,
-        w.chunks.length, w.tokenCount, JSON.stringify(w.piiCounts ?? {})],
+      [
+        state.id,
+        w.title,
+        w.text,
+        JSON.stringify(w.metadata),
+        w.subjectIds,
+        w.docHash,
+        w.metaHash,
+        w.embeddingVersion,
+        w.chunks.length,
+        w.tokenCount,
+        JSON.stringify(w.piiCounts ?? {}),
+      ],
     );
     return { status: revived ? 'created' : 'updated', chunkCount: w.chunks.length, version: updated[0]?.version ?? state.version + 1 };
   }

@@ -45,7 +45,8 @@ function documentWrite(docId: string, chunkTexts: string[], opts: WriteOptions =
     embeddingVersion: VERSION,
     tokenCount: chunks.reduce((sum, c) => sum + c.tokenCount, 0),
     chunks,
-    newEmbeddings: (opts.embed ?? 'all') === 'all' ? [...new Set(chunkTexts)].map((t) => ({ hash: sha(t), vector: toVectorLiteral(vectorFor(t)) })) : [],
+    newEmbeddings:
+      (opts.embed ?? 'all') === 'all' ? [...new Set(chunkTexts)].map((t) => ({ hash: sha(t), vector: toVectorLiteral(vectorFor(t)) })) : [],
   };
 }
 
@@ -77,12 +78,25 @@ describe('DocumentsRepository (Postgres)', () => {
          FROM chunks c JOIN documents d ON d.id = c.document_id
         WHERE d.tenant_id = $1 AND d.namespace = $2 AND d.doc_id = $3 ORDER BY c.ordinal`,
       [tenantId, namespace, docId],
-    )) as Array<{ id: string; ordinal: number; chunk_hash: string; text: string; metadata: Record<string, unknown>; deleted_at: Date | null; tenant_id: string; embedding: string }>;
+    )) as Array<{
+      id: string;
+      ordinal: number;
+      chunk_hash: string;
+      text: string;
+      metadata: Record<string, unknown>;
+      deleted_at: Date | null;
+      tenant_id: string;
+      embedding: string;
+    }>;
   }
 
   it('goes created → unchanged → updated (metadata) → updated (text) → deleted → created', async () => {
     const ns = `life-${randomUUID()}`;
-    const v1 = documentWrite('guide.md', ['First chunk about tenants.', 'Second chunk about keys.'], { namespace: ns, metadata: { lang: 'en' }, title: 'Guide' });
+    const v1 = documentWrite('guide.md', ['First chunk about tenants.', 'Second chunk about keys.'], {
+      namespace: ns,
+      metadata: { lang: 'en' },
+      title: 'Guide',
+    });
 
     // created
     await expect(docs.write(tenantA, v1)).resolves.toEqual({ status: 'created', chunkCount: 2, version: 1 });
@@ -129,20 +143,35 @@ describe('DocumentsRepository (Postgres)', () => {
     await expect(docs.write(tenantA, v2)).resolves.toEqual({ status: 'updated', chunkCount: 2, version: 2 });
     const afterMeta = await chunkRows(tenantA, ns, 'guide.md');
     expect(afterMeta.map((c) => c.id)).toEqual(created.map((c) => c.id));
-    expect(afterMeta.map((c) => c.metadata)).toEqual([{ lang: 'de', tier: 2 }, { lang: 'de', tier: 2 }]);
+    expect(afterMeta.map((c) => c.metadata)).toEqual([
+      { lang: 'de', tier: 2 },
+      { lang: 'de', tier: 2 },
+    ]);
     await expect(docs.get(tenantA, ns, 'guide.md')).resolves.toMatchObject({ title: 'Anleitung', subjectIds: ['user-7'], version: 2 });
 
     // updated, text changed: all chunks replaced
-    const v3 = documentWrite('guide.md', ['First chunk about tenants.', 'A new second chunk.', 'And a third one.'], { namespace: ns, metadata: { lang: 'de', tier: 2 }, title: 'Anleitung', subjectIds: ['user-7'] });
+    const v3 = documentWrite('guide.md', ['First chunk about tenants.', 'A new second chunk.', 'And a third one.'], {
+      namespace: ns,
+      metadata: { lang: 'de', tier: 2 },
+      title: 'Anleitung',
+      subjectIds: ['user-7'],
+    });
     await expect(docs.write(tenantA, v3)).resolves.toEqual({ status: 'updated', chunkCount: 3, version: 3 });
     const afterText = await chunkRows(tenantA, ns, 'guide.md');
     expect(afterText).toHaveLength(3);
     expect(afterText.map((c) => c.text)).toEqual(['First chunk about tenants.', 'A new second chunk.', 'And a third one.']);
     const oldIds = new Set(created.map((c) => c.id));
     expect(afterText.filter((c) => oldIds.has(c.id))).toEqual([]);
-    const stillThere: Array<{ n: number }> = await ds.query(`SELECT count(*)::int AS n FROM chunks WHERE id = ANY($1::uuid[])`, [[...oldIds]]);
+    const stillThere: Array<{ n: number }> = await ds.query(`SELECT count(*)::int AS n FROM chunks WHERE id = ANY($1::uuid[])`, [
+      [...oldIds],
+    ]);
     expect(stillThere[0]!.n).toBe(0);
-    await expect(docs.findState(tenantA, ns, 'guide.md')).resolves.toMatchObject({ status: 'active', docHash: v3.docHash, chunkCount: 3, version: 3 });
+    await expect(docs.findState(tenantA, ns, 'guide.md')).resolves.toMatchObject({
+      status: 'active',
+      docHash: v3.docHash,
+      chunkCount: 3,
+      version: 3,
+    });
 
     // soft delete: gone from reads, chunks flagged in the same transaction
     await expect(docs.softDelete(tenantA, ns, 'guide.md')).resolves.toBe(true);
@@ -178,7 +207,10 @@ describe('DocumentsRepository (Postgres)', () => {
     const texts = [`cached chunk ${randomUUID()}`];
     await docs.write(tenantA, documentWrite('first', texts, { namespace: ns }));
     await expect(docs.existingEmbeddings(VERSION, [sha(texts[0]!), sha('nope')])).resolves.toEqual(new Set([sha(texts[0]!)]));
-    await expect(docs.write(tenantA, documentWrite('second', texts, { namespace: ns, embed: 'none' }))).resolves.toMatchObject({ status: 'created', chunkCount: 1 });
+    await expect(docs.write(tenantA, documentWrite('second', texts, { namespace: ns, embed: 'none' }))).resolves.toMatchObject({
+      status: 'created',
+      chunkCount: 1,
+    });
     expect((await chunkRows(tenantA, ns, 'second'))[0]!.embedding).toBe(toVectorLiteral(vectorFor(texts[0]!)));
   });
 
@@ -216,7 +248,9 @@ describe('DocumentsRepository (Postgres)', () => {
     await expect(docs.get(tenantA, ns, 'secret.md')).resolves.toMatchObject({ status: 'active', text: 'tenant A private text' });
 
     // The same doc_id under tenant B is a different document.
-    await expect(docs.write(tenantB, documentWrite('secret.md', ['tenant B text'], { namespace: ns }))).resolves.toMatchObject({ status: 'created' });
+    await expect(docs.write(tenantB, documentWrite('secret.md', ['tenant B text'], { namespace: ns }))).resolves.toMatchObject({
+      status: 'created',
+    });
     await expect(docs.get(tenantA, ns, 'secret.md')).resolves.toMatchObject({ text: 'tenant A private text' });
     await expect(docs.get(tenantB, ns, 'secret.md')).resolves.toMatchObject({ text: 'tenant B text' });
     expect((await chunkRows(tenantB, ns, 'secret.md')).map((c) => [c.text, c.tenant_id])).toEqual([['tenant B text', tenantB]]);
@@ -266,7 +300,10 @@ describe('DocumentsRepository (Postgres)', () => {
     expect(outcomes.filter((o) => o.status === 'unchanged')).toHaveLength(19);
     expect(outcomes.every((o) => o.chunkCount === 3 && o.version === 1)).toBe(true);
 
-    const documents: Array<{ id: string }> = await ds.query(`SELECT id FROM documents WHERE tenant_id = $1 AND namespace = $2 AND doc_id = $3`, [tenantA, ns, 'hot.md']);
+    const documents: Array<{ id: string }> = await ds.query(
+      `SELECT id FROM documents WHERE tenant_id = $1 AND namespace = $2 AND doc_id = $3`,
+      [tenantA, ns, 'hot.md'],
+    );
     expect(documents).toHaveLength(1);
     const chunkCount: Array<{ n: number; distinct_ordinals: number }> = await ds.query(
       `SELECT count(*)::int AS n, count(DISTINCT ordinal)::int AS distinct_ordinals FROM chunks WHERE document_id = $1`,
@@ -283,14 +320,24 @@ describe('DocumentsRepository (Postgres)', () => {
   it('serialises concurrent different updates of one document: each applies once, in some order, consistently', async () => {
     const ns = `race2-${randomUUID()}`;
     await docs.write(tenantA, documentWrite('doc', ['initial text'], { namespace: ns }));
-    const variants = Array.from({ length: 8 }, (_, i) => documentWrite('doc', Array.from({ length: i + 1 }, (_, j) => `variant ${i} part ${j}`), { namespace: ns }));
+    const variants = Array.from({ length: 8 }, (_, i) =>
+      documentWrite(
+        'doc',
+        Array.from({ length: i + 1 }, (_, j) => `variant ${i} part ${j}`),
+        { namespace: ns },
+      ),
+    );
     const outcomes = await Promise.all(variants.map((w) => docs.write(tenantA, w)));
 
     expect(outcomes.every((o) => o.status === 'updated')).toBe(true);
     expect(outcomes.map((o) => o.version).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
     // The last writer (version 9) determines the stored document, and its chunks are all there is.
     const last = variants[outcomes.findIndex((o) => o.version === 9)]!;
-    await expect(docs.findState(tenantA, ns, 'doc')).resolves.toMatchObject({ docHash: last.docHash, chunkCount: last.chunks.length, version: 9 });
+    await expect(docs.findState(tenantA, ns, 'doc')).resolves.toMatchObject({
+      docHash: last.docHash,
+      chunkCount: last.chunks.length,
+      version: 9,
+    });
     expect((await chunkRows(tenantA, ns, 'doc')).map((c) => c.text)).toEqual(last.chunks.map((c) => c.text));
   });
 
@@ -307,7 +354,11 @@ describe('DocumentsRepository (Postgres)', () => {
         `INSERT INTO erasure_requests (tenant_id, scope, namespace, doc_id, dry_run, requested_by) VALUES ($1, 'document', $2, 'erased', false, 'test') RETURNING id`,
         [tenantA, ns],
       )) as Array<{ id: string }>;
-      await ds.query(`INSERT INTO erasure_tombstones (tenant_id, erasure_id, namespace, doc_id) VALUES ($1, $2, $3, 'erased')`, [tenantA, erasure?.id, ns]);
+      await ds.query(`INSERT INTO erasure_tombstones (tenant_id, erasure_id, namespace, doc_id) VALUES ($1, $2, $3, 'erased')`, [
+        tenantA,
+        erasure?.id,
+        ns,
+      ]);
 
       const group = [
         documentWrite('new', ['brand new one', 'brand new two'], { namespace: ns }),
@@ -360,14 +411,21 @@ describe('DocumentsRepository (Postgres)', () => {
       await other.startTransaction();
       try {
         const insert = (text: string) =>
-          other.query(`INSERT INTO embedding_cache (chunk_hash, embedding_version, embedding) VALUES ($1, $2, $3::vector)`, [sha(text), VERSION, toVectorLiteral(vectorFor(text))]);
+          other.query(`INSERT INTO embedding_cache (chunk_hash, embedding_version, embedding) VALUES ($1, $2, $3::vector)`, [
+            sha(text),
+            VERSION,
+            toVectorLiteral(vectorFor(text)),
+          ]);
         await insert(x);
         const write = docs.writeGroup(tenantA, group);
         await new Promise((resolve) => setTimeout(resolve, 300));
         // In hash order the group waits on x before taking y, so this does not wait on the group.
         await insert(y);
         await other.commitTransaction();
-        await expect(write).resolves.toEqual([expect.objectContaining({ status: 'created' }), expect.objectContaining({ status: 'created' })]);
+        await expect(write).resolves.toEqual([
+          expect.objectContaining({ status: 'created' }),
+          expect.objectContaining({ status: 'created' }),
+        ]);
       } finally {
         if (other.isTransactionActive) await other.rollbackTransaction();
         await other.release();
@@ -383,7 +441,10 @@ describe('DocumentsRepository (Postgres)', () => {
       const statuses = outcomes.flat().map((r) => ('status' in r ? r.status : 'erased'));
       expect(statuses.filter((s) => s === 'created')).toHaveLength(12);
       expect(statuses.filter((s) => s === 'unchanged')).toHaveLength(12);
-      const [count] = (await ds.query(`SELECT count(*)::int AS n FROM chunks WHERE tenant_id = $1 AND namespace = $2`, [tenantA, ns])) as Array<{ n: number }>;
+      const [count] = (await ds.query(`SELECT count(*)::int AS n FROM chunks WHERE tenant_id = $1 AND namespace = $2`, [
+        tenantA,
+        ns,
+      ])) as Array<{ n: number }>;
       expect(count?.n).toBe(12);
     });
   });

@@ -165,12 +165,13 @@ export class DocumentsRepository {
 
   /** Active documents with their text, in doc_id order after `afterDocId` (index rebuild). */
   async listForRebuild(tenantId: TenantId, namespace: string, afterDocId: string | null, limit: number): Promise<DocumentForRebuild[]> {
-    const rows: Array<{ doc_id: string; text: string; title: string | null; metadata: Record<string, unknown>; subject_ids: string[] }> = await this.ds.query(
-      `SELECT doc_id, text, title, metadata, subject_ids FROM documents
+    const rows: Array<{ doc_id: string; text: string; title: string | null; metadata: Record<string, unknown>; subject_ids: string[] }> =
+      await this.ds.query(
+        `SELECT doc_id, text, title, metadata, subject_ids FROM documents
         WHERE tenant_id = $1 AND namespace = $2 AND status = 'active' AND ($3::text IS NULL OR doc_id > $3)
         ORDER BY doc_id LIMIT $4`,
-      [tenantId, namespace, afterDocId, limit],
-    );
+        [tenantId, namespace, afterDocId, limit],
+      );
     return rows.map((r) => ({ docId: r.doc_id, text: r.text, title: r.title, metadata: r.metadata, subjectIds: r.subject_ids }));
   }
 

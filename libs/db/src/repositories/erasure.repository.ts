@@ -93,16 +93,36 @@ export const ERASURE_STORES: ReadonlyArray<{ store: string; count: string }> = [
   { store: 'postgres.documents', count: `SELECT count(*)::int AS n FROM documents d WHERE ${TARGET}` },
   { store: 'postgres.chunks', count: `SELECT count(*)::int AS n FROM chunks c JOIN documents d ON d.id = c.document_id WHERE ${TARGET}` },
   { store: 'postgres.embedding_cache', count: `SELECT count(*)::int AS n FROM embedding_cache ec WHERE ${CACHE}` },
-  { store: 'postgres.job_items', count: `SELECT count(*)::int AS n FROM job_items ji JOIN jobs j ON j.id = ji.job_id WHERE ${ITEMS} AND ji.body <> '{}'::jsonb` },
+  {
+    store: 'postgres.job_items',
+    count: `SELECT count(*)::int AS n FROM job_items ji JOIN jobs j ON j.id = ji.job_id WHERE ${ITEMS} AND ji.body <> '{}'::jsonb`,
+  },
   { store: 'postgres.idempotency_keys', count: `SELECT count(*)::int AS n FROM idempotency_keys k WHERE ${IDEMPOTENCY}` },
 ];
 
-const params = (tenantId: TenantId, t: ErasureTarget): unknown[] => [tenantId, t.namespace, t.docId, t.subjectId, t.scope, t.documentIds ?? []];
+const params = (tenantId: TenantId, t: ErasureTarget): unknown[] => [
+  tenantId,
+  t.namespace,
+  t.docId,
+  t.subjectId,
+  t.scope,
+  t.documentIds ?? [],
+];
 
 export class ErasureRepository {
   constructor(private readonly ds: DataSource) {}
 
-  async create(tenantId: TenantId, e: { scope: ErasureScope; namespace: string | null; docId: string | null; subjectHash: string | null; dryRun: boolean; requestedBy: string }): Promise<ErasureRow> {
+  async create(
+    tenantId: TenantId,
+    e: {
+      scope: ErasureScope;
+      namespace: string | null;
+      docId: string | null;
+      subjectHash: string | null;
+      dryRun: boolean;
+      requestedBy: string;
+    },
+  ): Promise<ErasureRow> {
     const rows: Array<Record<string, unknown>> = await this.ds.query(
       `INSERT INTO erasure_requests (tenant_id, scope, namespace, doc_id, subject_hash, dry_run, requested_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
@@ -179,7 +199,10 @@ export class ErasureRepository {
            FROM jobs j WHERE j.id = ji.job_id AND ji.status = 'pending' AND ${ITEMS}`,
         p,
       );
-      await em.query(`DELETE FROM job_items ji USING jobs j WHERE j.id = ji.job_id AND ji.status <> 'pending' AND ji.body <> '{}'::jsonb AND ${ITEMS}`, p);
+      await em.query(
+        `DELETE FROM job_items ji USING jobs j WHERE j.id = ji.job_id AND ji.status <> 'pending' AND ji.body <> '{}'::jsonb AND ${ITEMS}`,
+        p,
+      );
       await em.query(`DELETE FROM idempotency_keys k WHERE ${IDEMPOTENCY}`, p);
       const docs = await returningRows<{ id: string }>(em, `DELETE FROM documents d WHERE ${TARGET} RETURNING d.id`, p);
       return docs.length;

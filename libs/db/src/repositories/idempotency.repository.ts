@@ -2,10 +2,7 @@ import { DataSource } from 'typeorm';
 import { returningRows } from '../returning-rows';
 
 export type IdempotencyBegin =
-  | { kind: 'new' }
-  | { kind: 'replay'; status: number; body: unknown }
-  | { kind: 'in_progress' }
-  | { kind: 'mismatch' };
+  { kind: 'new' } | { kind: 'replay'; status: number; body: unknown } | { kind: 'in_progress' } | { kind: 'mismatch' };
 
 /**
  * Idempotency records of the gateway: the first request with a key runs, later ones with the same key and
@@ -24,10 +21,11 @@ export class IdempotencyRepository {
       [scope, key, requestHash, ttlSeconds],
     );
     if (inserted.length > 0) return { kind: 'new' };
-    const rows: Array<{ request_hash: string; state: string; response_status: number | null; response_body: unknown }> = await this.ds.query(
-      `SELECT request_hash, state, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2`,
-      [scope, key],
-    );
+    const rows: Array<{ request_hash: string; state: string; response_status: number | null; response_body: unknown }> =
+      await this.ds.query(
+        `SELECT request_hash, state, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2`,
+        [scope, key],
+      );
     const row = rows[0];
     if (!row) return this.begin(scope, key, requestHash, ttlSeconds); // expired and deleted in between
     if (row.request_hash !== requestHash) return { kind: 'mismatch' };

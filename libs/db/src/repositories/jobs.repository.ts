@@ -140,18 +140,32 @@ export class JobsRepository {
          VALUES ($1, $2, 'queued', $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11)
          ON CONFLICT ON CONSTRAINT jobs_tenant_idempotency_key DO NOTHING
          RETURNING *`,
-        [tenantId, job.type, job.queue, job.priority, job.namespace, JSON.stringify(job.params ?? {}), job.documents?.length ?? 0,
-          job.maxAttempts, job.idempotencyKey ?? null, job.requestHash ?? null, job.traceContext ?? null],
+        [
+          tenantId,
+          job.type,
+          job.queue,
+          job.priority,
+          job.namespace,
+          JSON.stringify(job.params ?? {}),
+          job.documents?.length ?? 0,
+          job.maxAttempts,
+          job.idempotencyKey ?? null,
+          job.requestHash ?? null,
+          job.traceContext ?? null,
+        ],
       );
       const row = inserted[0];
       if (!row) {
-        const existing: Array<Record<string, unknown>> = await em.query(`SELECT * FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2`, [
-          tenantId,
-          job.idempotencyKey,
-        ]);
+        const existing: Array<Record<string, unknown>> = await em.query(
+          `SELECT * FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2`,
+          [tenantId, job.idempotencyKey],
+        );
         const found = existing[0] as Record<string, unknown>;
         if (found['request_hash'] !== (job.requestHash ?? null)) {
-          throw new AppError(ErrorCode.IdempotencyKeyReused, 'this Idempotency-Key was already used with a different request; use a new key');
+          throw new AppError(
+            ErrorCode.IdempotencyKeyReused,
+            'this Idempotency-Key was already used with a different request; use a new key',
+          );
         }
         return { job: toJob(found), created: false };
       }
@@ -169,12 +183,18 @@ export class JobsRepository {
   }
 
   async get(tenantId: TenantId | null, jobId: string): Promise<JobRow | null> {
-    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM jobs WHERE id = $1 AND ($2::uuid IS NULL OR tenant_id = $2)`, [jobId, tenantId]);
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT * FROM jobs WHERE id = $1 AND ($2::uuid IS NULL OR tenant_id = $2)`,
+      [jobId, tenantId],
+    );
     return rows[0] ? toJob(rows[0]) : null;
   }
 
   /** Newest first; keyset cursor (created_at, id). */
-  async list(tenantId: TenantId, q: { status?: JobStatus; type?: JobType; limit: number; before?: { createdAt: string; id: string } }): Promise<JobRow[]> {
+  async list(
+    tenantId: TenantId,
+    q: { status?: JobStatus; type?: JobType; limit: number; before?: { createdAt: string; id: string } },
+  ): Promise<JobRow[]> {
     const rows: Array<Record<string, unknown>> = await this.ds.query(
       `SELECT * FROM jobs WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR type = $3)
           AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
@@ -190,7 +210,13 @@ export class JobsRepository {
         WHERE e.job_id = $1 AND ($2::uuid IS NULL OR j.tenant_id = $2) AND e.seq > $3 ORDER BY e.seq LIMIT $4`,
       [jobId, tenantId, afterSeq, limit],
     );
-    return rows.map((r) => ({ jobId: r['job_id'] as string, seq: Number(r['seq']), type: r['type'] as JobEventType, data: r['data'] as Record<string, unknown>, createdAt: r['created_at'] as Date }));
+    return rows.map((r) => ({
+      jobId: r['job_id'] as string,
+      seq: Number(r['seq']),
+      type: r['type'] as JobEventType,
+      data: r['data'] as Record<string, unknown>,
+      createdAt: r['created_at'] as Date,
+    }));
   }
 
   /** Appends an event; callers hold the job row's lock (they updated it in the same transaction). */
@@ -249,13 +275,21 @@ export class JobsRepository {
                 updated_at = now()
           WHERE id = $1 AND lease_token = $2 AND status = 'running'
           RETURNING cancel_requested, processed, total, counts, progress`,
-        [lease.job.id, lease.token, update.total ?? null, processed ?? null, counts ? JSON.stringify(counts) : null,
-          update.checkpoint ? JSON.stringify(update.checkpoint) : null],
+        [
+          lease.job.id,
+          lease.token,
+          update.total ?? null,
+          processed ?? null,
+          counts ? JSON.stringify(counts) : null,
+          update.checkpoint ? JSON.stringify(update.checkpoint) : null,
+        ],
       );
-      const row = rows[0] as { cancel_requested: boolean; processed: number; total: number; counts: JobCounts; progress?: number } | undefined;
+      const row = rows[0] as
+        { cancel_requested: boolean; processed: number; total: number; counts: JobCounts; progress?: number } | undefined;
       if (!row) throw new JobLeaseLostError(lease.job.id);
       const progress = Number(row.progress ?? 0);
-      if (update.event) await this.appendEvent(em, lease.job.id, 'progress', { progress, processed: row.processed, total: row.total, counts: row.counts });
+      if (update.event)
+        await this.appendEvent(em, lease.job.id, 'progress', { progress, processed: row.processed, total: row.total, counts: row.counts });
       return { cancelRequested: row.cancel_requested, progress, counts: row.counts };
     });
   }
@@ -293,8 +327,17 @@ export class JobsRepository {
                 finished_at = CASE WHEN $6 THEN now() ELSE NULL END,
                 lease_token = CASE WHEN $6 OR $3 = 'queued' THEN NULL ELSE lease_token END
           WHERE id = $1 AND lease_token = $2 AND status = ANY($7::text[]) RETURNING id, attempts, queue, tenant_id`,
-        [lease.job.id, lease.token, to, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ? JSON.stringify(outcome.error) : null, terminal,
-          allowedFrom(to), items?.processed ?? null, items ? JSON.stringify(items.counts) : null],
+        [
+          lease.job.id,
+          lease.token,
+          to,
+          outcome.result ? JSON.stringify(outcome.result) : null,
+          outcome.error ? JSON.stringify(outcome.error) : null,
+          terminal,
+          allowedFrom(to),
+          items?.processed ?? null,
+          items ? JSON.stringify(items.counts) : null,
+        ],
       );
       const row = rows[0];
       if (!row) throw new JobLeaseLostError(lease.job.id);
@@ -310,7 +353,10 @@ export class JobsRepository {
         await em.query(`UPDATE job_items SET body = '{}'::jsonb WHERE job_id = $1 AND body <> '{}'::jsonb`, [row.id]);
       }
       const eventType: JobEventType = to === 'queued' ? 'queued' : (to as JobEventType);
-      return this.appendEvent(em, lease.job.id, eventType, { ...(outcome.eventData ?? {}), ...(outcome.error ? { error: outcome.error } : {}) });
+      return this.appendEvent(em, lease.job.id, eventType, {
+        ...(outcome.eventData ?? {}),
+        ...(outcome.error ? { error: outcome.error } : {}),
+      });
     });
   }
 
@@ -320,7 +366,10 @@ export class JobsRepository {
    */
   async cancel(tenantId: TenantId, jobId: string): Promise<{ job: JobRow; immediate: boolean; seq: number }> {
     return this.ds.transaction(async (em) => {
-      const locked: Array<Record<string, unknown>> = await em.query(`SELECT * FROM jobs WHERE id = $1 AND tenant_id = $2 FOR UPDATE`, [jobId, tenantId]);
+      const locked: Array<Record<string, unknown>> = await em.query(`SELECT * FROM jobs WHERE id = $1 AND tenant_id = $2 FOR UPDATE`, [
+        jobId,
+        tenantId,
+      ]);
       if (!locked[0]) throw new AppError(ErrorCode.JobNotFound, `no job ${jobId}`);
       const job = toJob(locked[0]);
       if (isTerminal(job.status)) throw new AppError(ErrorCode.JobNotCancellable, `job ${jobId} has already ended (${job.status})`);
@@ -336,7 +385,11 @@ export class JobsRepository {
         return { job: toJob(rows[0] as Record<string, unknown>), immediate: true, seq };
       }
       if (job.cancelRequested) return { job, immediate: false, seq: 0 };
-      const rows = await returningRows<Record<string, unknown>>(em, `UPDATE jobs SET cancel_requested = true, updated_at = now() WHERE id = $1 RETURNING *`, [jobId]);
+      const rows = await returningRows<Record<string, unknown>>(
+        em,
+        `UPDATE jobs SET cancel_requested = true, updated_at = now() WHERE id = $1 RETURNING *`,
+        [jobId],
+      );
       const seq = await this.appendEvent(em, jobId, 'cancel_requested');
       return { job: toJob(rows[0] as Record<string, unknown>), immediate: false, seq };
     });
@@ -378,7 +431,10 @@ export class JobsRepository {
   }
 
   /** Jobs of a queue by status (all tenants when `tenantId` is null) and the age of the oldest queued one. */
-  async queueCounts(queue: string, tenantId: TenantId | null): Promise<{ queued: number; running: number; retrying: number; failed: number; oldestQueuedSeconds: number | null }> {
+  async queueCounts(
+    queue: string,
+    tenantId: TenantId | null,
+  ): Promise<{ queued: number; running: number; retrying: number; failed: number; oldestQueuedSeconds: number | null }> {
     const rows: Array<{ queued: number; running: number; retrying: number; failed: number; oldest: number | null }> = await this.ds.query(
       `SELECT count(*) FILTER (WHERE status = 'queued')::int AS queued, count(*) FILTER (WHERE status = 'running')::int AS running,
               count(*) FILTER (WHERE status = 'retrying')::int AS retrying, count(*) FILTER (WHERE status = 'failed')::int AS failed,
@@ -387,7 +443,13 @@ export class JobsRepository {
       [queue, tenantId],
     );
     const r = rows[0];
-    return { queued: r?.queued ?? 0, running: r?.running ?? 0, retrying: r?.retrying ?? 0, failed: r?.failed ?? 0, oldestQueuedSeconds: r?.oldest ?? null };
+    return {
+      queued: r?.queued ?? 0,
+      running: r?.running ?? 0,
+      retrying: r?.retrying ?? 0,
+      failed: r?.failed ?? 0,
+      oldestQueuedSeconds: r?.oldest ?? null,
+    };
   }
 
   /**
@@ -412,7 +474,10 @@ export class JobsRepository {
 
   /** Throws when the lease is no longer this attempt's (used inside write transactions of handlers). */
   async assertLease(q: Queryable, lease: Lease): Promise<void> {
-    const rows = (await q.query(`SELECT 1 FROM jobs WHERE id = $1 AND lease_token = $2 AND status = 'running' FOR SHARE`, [lease.job.id, lease.token])) as unknown[];
+    const rows = (await q.query(`SELECT 1 FROM jobs WHERE id = $1 AND lease_token = $2 AND status = 'running' FOR SHARE`, [
+      lease.job.id,
+      lease.token,
+    ])) as unknown[];
     if (rows.length === 0) throw new JobLeaseLostError(lease.job.id);
   }
 

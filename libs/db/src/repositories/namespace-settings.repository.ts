@@ -8,7 +8,10 @@ export class NamespaceSettingsRepository {
   constructor(private readonly ds: DataSource) {}
 
   async piiPolicy(tenantId: TenantId, namespace: string): Promise<PiiPolicy> {
-    const rows: Array<{ pii_policy: PiiPolicy }> = await this.ds.query(`SELECT pii_policy FROM namespace_settings WHERE tenant_id = $1 AND namespace = $2`, [tenantId, namespace]);
+    const rows: Array<{ pii_policy: PiiPolicy }> = await this.ds.query(
+      `SELECT pii_policy FROM namespace_settings WHERE tenant_id = $1 AND namespace = $2`,
+      [tenantId, namespace],
+    );
     return rows[0]?.pii_policy ?? 'off';
   }
 

@@ -42,7 +42,12 @@ export class RetentionRepository {
       `SELECT namespace, max_age_days, deleted_grace_days, updated_at FROM retention_policies WHERE tenant_id = $1 ORDER BY namespace`,
       [tenantId],
     );
-    return rows.map((r) => ({ namespace: r.namespace, maxAgeDays: r.max_age_days, deletedGraceDays: r.deleted_grace_days, updatedAt: r.updated_at }));
+    return rows.map((r) => ({
+      namespace: r.namespace,
+      maxAgeDays: r.max_age_days,
+      deletedGraceDays: r.deleted_grace_days,
+      updatedAt: r.updated_at,
+    }));
   }
 
   async setPolicy(tenantId: TenantId, namespace: string, maxAgeDays: number, deletedGraceDays: number): Promise<void> {
@@ -80,7 +85,12 @@ export class RetentionRepository {
   async preview(
     tenantId: TenantId,
     defaults: RetentionDefaults,
-  ): Promise<{ expired: number; softDeleted: number; onLegalHold: number; sample: Array<{ namespace: string; docId: string; reason: string }> }> {
+  ): Promise<{
+    expired: number;
+    softDeleted: number;
+    onLegalHold: number;
+    sample: Array<{ namespace: string; docId: string; reason: string }>;
+  }> {
     const p = [tenantId, defaults.maxAgeDays, defaults.deletedGraceDays];
     const counts: Array<{ expired: number; purge: number; held: number }> = await this.ds.query(
       `SELECT count(*) FILTER (WHERE ${EXPIRED})::int AS expired, count(*) FILTER (WHERE ${PURGEABLE})::int AS purge,

@@ -50,7 +50,12 @@ describe('search plans without statistics (Postgres)', () => {
          SELECT $1, 'ns', 'd' || g, 'x', 'h', 'm', $2, 1, 1 FROM generate_series(1, 4000) g RETURNING id`,
         [tenant, VERSION],
       );
-      const texts = docs.map((_, i) => Array.from({ length: 30 }, (_, w) => words[(i * 7 + w * 3 + (i % (w + 2))) % words.length] + (w % 5 === 0 ? '' : String(w))).join(' ') + ` item ${i}`);
+      const texts = docs.map(
+        (_, i) =>
+          Array.from({ length: 30 }, (_, w) => words[(i * 7 + w * 3 + (i % (w + 2))) % words.length] + (w % 5 === 0 ? '' : String(w))).join(
+            ' ',
+          ) + ` item ${i}`,
+      );
       const vectors = docs.map(() => toVectorLiteral(Array.from({ length: DIMS }, rnd)));
       const metadata = docs.map((_, i) => JSON.stringify(i % 100 === 0 ? { rare: true } : {}));
       await ds.query(
@@ -73,7 +78,11 @@ describe('search plans without statistics (Postgres)', () => {
   afterAll(async () => {
     await ds?.destroy();
     if (dbName) {
-      const admin = new DataSource({ type: 'postgres', url: Object.assign(new URL(adminUrl), { pathname: '/postgres' }).toString(), extra: { max: 1 } });
+      const admin = new DataSource({
+        type: 'postgres',
+        url: Object.assign(new URL(adminUrl), { pathname: '/postgres' }).toString(),
+        extra: { max: 1 },
+      });
       await admin.initialize();
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(dbName)} WITH (FORCE)`);
       await admin.destroy();
@@ -95,7 +104,9 @@ describe('search plans without statistics (Postgres)', () => {
     const { sql, params } = searchSql(tenant, q);
     return ds.transaction(async (em) => {
       await em.query(`SELECT set_config('hnsw.ef_search', '100', true), set_config('hnsw.iterative_scan', 'strict_order', true)`);
-      const rows = (await em.query(`EXPLAIN (${analyze ? 'ANALYZE, TIMING OFF, ' : ''}COSTS OFF) ${sql}`, params)) as Array<{ 'QUERY PLAN': string }>;
+      const rows = (await em.query(`EXPLAIN (${analyze ? 'ANALYZE, TIMING OFF, ' : ''}COSTS OFF) ${sql}`, params)) as Array<{
+        'QUERY PLAN': string;
+      }>;
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     });
   }
@@ -105,7 +116,7 @@ describe('search plans without statistics (Postgres)', () => {
     expect(rows[0]!.n).toBe('0');
   });
 
-  it.each(['vector', 'hybrid'] as const)('%s: vector candidates come from the scope\'s HNSW index, not the scope btree', async (mode) => {
+  it.each(['vector', 'hybrid'] as const)("%s: vector candidates come from the scope's HNSW index, not the scope btree", async (mode) => {
     const text = await plan(query(mode));
     const ann = text.slice(text.indexOf('CTE ann'), text.indexOf('CTE exact'));
     expect(ann).toContain(`Index Scan using ${VectorIndexRepository.indexName(scopeOf(tenants[0]!))}`);
@@ -133,7 +144,9 @@ describe('search plans without statistics (Postgres)', () => {
 
   it('with a metadata filter, vector candidates still come from the HNSW index', async () => {
     const text = await plan(query('vector', { scope: { namespace: 'ns', filter: { rare: true } } }));
-    expect(text.slice(text.indexOf('CTE ann'), text.indexOf('CTE exact'))).toContain(`Index Scan using ${VectorIndexRepository.indexName(scopeOf(tenants[0]!))}`);
+    expect(text.slice(text.indexOf('CTE ann'), text.indexOf('CTE exact'))).toContain(
+      `Index Scan using ${VectorIndexRepository.indexName(scopeOf(tenants[0]!))}`,
+    );
   });
 
   it('a filtered search at 1 % selectivity returns k rows, nearest first', async () => {
@@ -157,4 +170,3 @@ describe('search plans without statistics (Postgres)', () => {
     expect(found.totalFound).toBeGreaterThanOrEqual(40);
   });
 });
-

@@ -57,7 +57,13 @@ describe('SearchRepository (Postgres)', () => {
   const vectorsByText = new Map<string, number[]>();
 
   /** Writes a document the way ingest does: through DocumentsRepository.write, embeddings as pgvector literals. */
-  async function writeDoc(tenantId: TenantId, namespace: string, docId: string, chunks: ChunkSpec[], metadata: Record<string, unknown> = {}): Promise<void> {
+  async function writeDoc(
+    tenantId: TenantId,
+    namespace: string,
+    docId: string,
+    chunks: ChunkSpec[],
+    metadata: Record<string, unknown> = {},
+  ): Promise<void> {
     chunks.forEach((c) => vectorsByText.set(c.text, c.vector));
     const text = chunks.map((c) => c.text).join('\n\n');
     const outcome = await docs.write(tenantId, {
@@ -78,7 +84,14 @@ describe('SearchRepository (Postgres)', () => {
   }
 
   /** Vector mode: every candidate with its cosine distance (1 - score) and text, in rank order. */
-  async function nearest(tenantId: TenantId, namespace: string, query: number[], limit: number, filter?: MetadataFilter, repo = search): Promise<RankedChunk[]> {
+  async function nearest(
+    tenantId: TenantId,
+    namespace: string,
+    query: number[],
+    limit: number,
+    filter?: MetadataFilter,
+    repo = search,
+  ): Promise<RankedChunk[]> {
     const found = await repo.search(tenantId, {
       scope: { namespace, ...(filter ? { filter } : {}) },
       mode: 'vector',
@@ -94,7 +107,15 @@ describe('SearchRepository (Postgres)', () => {
 
   /** Keyword mode: every candidate with its ts_rank_cd and text, in rank order. */
   async function keyword(tenantId: TenantId, scope: ChunkScope, query: string, limit: number): Promise<RankedChunk[]> {
-    const found = await search.search(tenantId, { scope, mode: 'keyword', vector: null, text: query, candidates: limit, topK: limit, tuning: TUNING });
+    const found = await search.search(tenantId, {
+      scope,
+      mode: 'keyword',
+      vector: null,
+      text: query,
+      candidates: limit,
+      topK: limit,
+      tuning: TUNING,
+    });
     return found.hits.map((h) => ({ id: h.id, value: h.score, text: h.text }));
   }
 
@@ -129,7 +150,12 @@ describe('SearchRepository (Postgres)', () => {
       writes.push(writeDoc(tenantA, 'filter', `filler-${d}`, chunks, { tag: 'common', group: d % 3 }));
     }
     for (let t = 0; t < 5; t++) {
-      writes.push(writeDoc(tenantA, 'filter', `rare-${t}`, [{ text: `rare tagged chunk ${t}`, vector: randomVector() }], { tag: 'rare', group: t % 3 }));
+      writes.push(
+        writeDoc(tenantA, 'filter', `rare-${t}`, [{ text: `rare tagged chunk ${t}`, vector: randomVector() }], {
+          tag: 'rare',
+          group: t % 3,
+        }),
+      );
     }
     await Promise.all(writes);
 
@@ -144,7 +170,13 @@ describe('SearchRepository (Postgres)', () => {
     // Every scope gets its own index, however small, so these tests go through HNSW (exact search has its own).
     const indexes = new VectorIndexRepository(ds);
     const build = { minChunks: 1, m: 16, efConstruction: 64, buildMemory: '64MB' };
-    for (const [tenantId, namespace] of [[tenantA, 'order'], [tenantA, 'filter'], [tenantA, 'kw'], [tenantB, 'order'], [tenantB, 'kw']] as const) {
+    for (const [tenantId, namespace] of [
+      [tenantA, 'order'],
+      [tenantA, 'filter'],
+      [tenantA, 'kw'],
+      [tenantB, 'order'],
+      [tenantB, 'kw'],
+    ] as const) {
       await indexes.ensure({ tenantId, namespace, embeddingVersion: VERSION, dimensions: DIMS }, build);
     }
   });
@@ -203,9 +235,13 @@ describe('SearchRepository (Postgres)', () => {
       await ds.transaction(async (em) => {
         await em.query(`SELECT set_config('hnsw.ef_search', '10', true), set_config('hnsw.iterative_scan', 'strict_order', true)`);
         const { sql, params } = searchSql(tenantA, q);
-        const plan = ((await em.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${sql}`, params)) as Array<{ 'QUERY PLAN': string }>).map((r) => r['QUERY PLAN']);
+        const plan = ((await em.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${sql}`, params)) as Array<{ 'QUERY PLAN': string }>).map(
+          (r) => r['QUERY PLAN'],
+        );
         const text = plan.join('\n');
-        expect(text).toContain(`Index Scan using ${VectorIndexRepository.indexName({ tenantId: tenantA, namespace: 'filter', embeddingVersion: VERSION })}`);
+        expect(text).toContain(
+          `Index Scan using ${VectorIndexRepository.indexName({ tenantId: tenantA, namespace: 'filter', embeddingVersion: VERSION })}`,
+        );
         // The exact CTE's scan sits under a one-time filter on the index's row count and never ran.
         const start = plan.findIndex((line) => line.trim() === 'CTE exact');
         const end = plan.findIndex((line, i) => i > start && /^ {0,2}\S/.test(line));
@@ -347,8 +383,24 @@ describe('SearchRepository (Postgres)', () => {
     });
 
     it('returns chunk texts, doc ids and metadata with each hit', async () => {
-      const found = await search.search(tenantA, { scope: { namespace: 'kw' }, mode: 'keyword', vector: null, text: 'mailman', candidates: 10, topK: 10, tuning: TUNING });
-      expect(found.hits).toEqual([{ id: expect.any(String), docId: 'k2', text: 'Dogs bark at the mailman every morning.', metadata: { src: 'a' }, score: expect.any(Number) }]);
+      const found = await search.search(tenantA, {
+        scope: { namespace: 'kw' },
+        mode: 'keyword',
+        vector: null,
+        text: 'mailman',
+        candidates: 10,
+        topK: 10,
+        tuning: TUNING,
+      });
+      expect(found.hits).toEqual([
+        {
+          id: expect.any(String),
+          docId: 'k2',
+          text: 'Dogs bark at the mailman every morning.',
+          metadata: { src: 'a' },
+          score: expect.any(Number),
+        },
+      ]);
       expect(found.totalFound).toBe(1);
     });
 
@@ -380,18 +432,24 @@ describe('SearchRepository (Postgres)', () => {
       });
       await pooled.initialize();
       try {
-        const settings = (await pooled.query(`SELECT current_setting('hnsw.ef_search') AS ef, current_setting('hnsw.iterative_scan') AS scan`)) as Array<{ ef: string; scan: string }>;
+        const settings = (await pooled.query(
+          `SELECT current_setting('hnsw.ef_search') AS ef, current_setting('hnsw.iterative_scan') AS scan`,
+        )) as Array<{ ef: string; scan: string }>;
         expect(settings).toEqual([{ ef: '100', scan: 'strict_order' }]);
         const sent: string[] = [];
         const recording = new Proxy(pooled, {
           get(target, prop, receiver) {
             if (prop === 'query') return (sql: string, params?: unknown[]) => (sent.push(sql), target.query(sql, params));
-            if (prop === 'transaction') return () => Promise.reject(new Error('a search with the session tuning must not open a transaction'));
+            if (prop === 'transaction')
+              return () => Promise.reject(new Error('a search with the session tuning must not open a transaction'));
             return Reflect.get(target, prop, receiver) as unknown;
           },
         });
         const repo = new SearchRepository(recording, TUNING);
-        expect(texts(await nearest(tenantA, 'order', unit(0), 2, undefined, repo))).toEqual(['alpha points along the first axis', 'epsilon leans towards the first axis']);
+        expect(texts(await nearest(tenantA, 'order', unit(0), 2, undefined, repo))).toEqual([
+          'alpha points along the first axis',
+          'epsilon leans towards the first axis',
+        ]);
         expect(sent).toHaveLength(1);
       } finally {
         await pooled.destroy();
@@ -399,7 +457,8 @@ describe('SearchRepository (Postgres)', () => {
     });
 
     it('sees one snapshot: a document re-upserted during searches is seen entirely old or entirely new', async () => {
-      const doc = (v: number) => Array.from({ length: 4 }, (_, c) => ({ text: `lighthouse keeper log version ${v} part ${c}`, vector: vec(1, v % 2, c) }));
+      const doc = (v: number) =>
+        Array.from({ length: 4 }, (_, c) => ({ text: `lighthouse keeper log version ${v} part ${c}`, vector: vec(1, v % 2, c) }));
       await writeDoc(tenantA, 'snap', 'flip', doc(0));
       const rewrite = async (v: number) => {
         const chunks = doc(v);

@@ -27,7 +27,8 @@ describe('filterSql', () => {
     const sql = filterSql({ tag: ['x', 'y'], lang: 'en', team: ['core'], year: 2024 }, params);
     expect(params).toHaveLength(8);
     // Scalars first, then one parenthesised OR group per array key; each $n points at its own JSON.
-    const shape = /^ AND c\.metadata @> \$(\d+)::jsonb AND \(c\.metadata @> \$(\d+)::jsonb OR c\.metadata @> \$(\d+)::jsonb\) AND \(c\.metadata @> \$(\d+)::jsonb\)$/;
+    const shape =
+      /^ AND c\.metadata @> \$(\d+)::jsonb AND \(c\.metadata @> \$(\d+)::jsonb OR c\.metadata @> \$(\d+)::jsonb\) AND \(c\.metadata @> \$(\d+)::jsonb\)$/;
     const match = shape.exec(sql);
     expect(match).not.toBeNull();
     const [scalars, x, y, core] = match!.slice(1).map(Number);

@@ -95,7 +95,10 @@ export class SearchRepository {
         ? await this.ds.query(sql, params)
         : await this.ds.transaction(async (em) => {
             const settings = Object.entries(SearchRepository.sessionSettings(q.tuning));
-            await em.query(`SELECT ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`, settings.flat());
+            await em.query(
+              `SELECT ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
+              settings.flat(),
+            );
             return em.query(sql, params) as Promise<SearchRow[]>;
           });
     return {

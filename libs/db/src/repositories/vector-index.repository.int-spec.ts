@@ -26,7 +26,12 @@ describe('VectorIndexRepository (Postgres)', () => {
     await ds?.destroy();
   });
 
-  const scope = (namespace: string, embeddingVersion = VERSION): VectorIndexScope => ({ tenantId, namespace, embeddingVersion, dimensions: 8 });
+  const scope = (namespace: string, embeddingVersion = VERSION): VectorIndexScope => ({
+    tenantId,
+    namespace,
+    embeddingVersion,
+    dimensions: 8,
+  });
 
   /** `n` one-chunk documents in the scope. */
   async function seed(s: VectorIndexScope, n: number): Promise<void> {
@@ -44,9 +49,11 @@ describe('VectorIndexRepository (Postgres)', () => {
   }
 
   const definitions = async (name: string): Promise<string[]> =>
-    ((await ds.query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'chunks' AND indexname = $1`, [name])) as Array<{ indexdef: string }>).map(
-      (r) => r.indexdef,
-    );
+    (
+      (await ds.query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'chunks' AND indexname = $1`, [name])) as Array<{
+        indexdef: string;
+      }>
+    ).map((r) => r.indexdef);
 
   it('names the index after a hash of tenant, namespace and embedding version', () => {
     const name = VectorIndexRepository.indexName(scope('a'));
@@ -76,7 +83,11 @@ describe('VectorIndexRepository (Postgres)', () => {
   it('builds one valid index for the scope when called three times at once, and again is a no-op', async () => {
     await seed(scope('big'), 5);
     const name = VectorIndexRepository.indexName(scope('big'));
-    const outcomes = await Promise.all([indexes.ensure(scope('big'), BUILD), indexes.ensure(scope('big'), BUILD), indexes.ensure(scope('big'), BUILD)]);
+    const outcomes = await Promise.all([
+      indexes.ensure(scope('big'), BUILD),
+      indexes.ensure(scope('big'), BUILD),
+      indexes.ensure(scope('big'), BUILD),
+    ]);
     expect(outcomes.sort()).toEqual(['built', 'exists', 'exists']);
 
     const info = await indexes.describe(scope('big'));
@@ -129,7 +140,9 @@ describe('VectorIndexRepository (Postgres)', () => {
 
   it('drops the shared per-version indexes of earlier releases, and only those', async () => {
     const legacy = 'chunks_hnsw_00112233445566ff';
-    await ds.query(`CREATE INDEX ${legacy} ON chunks USING hnsw ((embedding::vector(8)) vector_cosine_ops) WHERE embedding_version = 'test:vi:legacy'`);
+    await ds.query(
+      `CREATE INDEX ${legacy} ON chunks USING hnsw ((embedding::vector(8)) vector_cosine_ops) WHERE embedding_version = 'test:vi:legacy'`,
+    );
     const dropped = await indexes.dropLegacyIndexes();
     expect(dropped).toContain(legacy);
     expect(await definitions(legacy)).toEqual([]);

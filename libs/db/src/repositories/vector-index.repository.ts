@@ -88,7 +88,9 @@ export class VectorIndexRepository {
     await runner.connect();
     const lock = [BUILD_LOCK];
     try {
-      while (!((await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, lock)) as Array<{ locked: boolean }>)[0]?.locked) {
+      while (
+        !((await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, lock)) as Array<{ locked: boolean }>)[0]?.locked
+      ) {
         await delay(BUILD_LOCK_POLL_MS);
       }
       try {
@@ -101,13 +103,20 @@ export class VectorIndexRepository {
     }
   }
 
-  private async ensureLocked(runner: QueryRunner, scope: VectorIndexScope, name: string, build: VectorIndexBuild): Promise<VectorIndexOutcome> {
+  private async ensureLocked(
+    runner: QueryRunner,
+    scope: VectorIndexScope,
+    name: string,
+    build: VectorIndexBuild,
+  ): Promise<VectorIndexOutcome> {
     const state = await this.state(name, runner);
     if (state?.valid) return 'exists';
     if (state) await runner.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
     if ((await this.liveChunks(scope, build.minChunks, runner)) < build.minChunks) return 'too_small';
     // A build of a large scope takes minutes: the pool's statement timeout is for queries, not for this.
-    await runner.query(`SELECT set_config('maintenance_work_mem', $1, false), set_config('statement_timeout', '0', false)`, [build.buildMemory]);
+    await runner.query(`SELECT set_config('maintenance_work_mem', $1, false), set_config('statement_timeout', '0', false)`, [
+      build.buildMemory,
+    ]);
     try {
       await runner.query(
         `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON chunks
