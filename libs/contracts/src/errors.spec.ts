@@ -24,6 +24,26 @@ describe('AppError', () => {
     expect(new AppError(code, 'm').status).toBe(status);
   });
 
+  it('calls transient exactly the failures of something the work depends on, and nothing about the request or the data', () => {
+    const transient = Object.values(ErrorCode).filter((code) => new AppError(code, 'm').transient);
+    expect(transient.sort()).toEqual([
+      'dependency_unavailable',
+      'embedding_failed',
+      'internal_error',
+      'queue_unavailable',
+      'upstream_timeout',
+    ]);
+    for (const code of [
+      ErrorCode.InvalidRequest,
+      ErrorCode.DocumentErased,
+      ErrorCode.EmbeddingRejected,
+      ErrorCode.PiiDetected,
+      ErrorCode.Conflict,
+    ]) {
+      expect(new AppError(code, 'm').transient).toBe(false);
+    }
+  });
+
   it('has exactly one status per code', () => {
     expect(Object.keys(HTTP_STATUS_BY_ERROR_CODE).sort()).toEqual(Object.values(ErrorCode).sort());
   });

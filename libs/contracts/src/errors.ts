@@ -67,6 +67,19 @@ export const HTTP_STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
   internal_error: 500,
 };
 
+/**
+ * The failures that may pass if the same work is tried again later: something it depends on was down, slow or
+ * failing. Every other code describes the request or the data, and trying again gives the same answer. The job
+ * worker retries on these and fails the job at once on the others; HTTP statuses play no part in it.
+ */
+const TRANSIENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCode.QueueUnavailable,
+  ErrorCode.EmbeddingFailed,
+  ErrorCode.DependencyUnavailable,
+  ErrorCode.UpstreamTimeout,
+  ErrorCode.Internal,
+]);
+
 export function isErrorCode(value: unknown): value is ErrorCode {
   // Own keys only: `in` would also accept inherited names such as "toString" or "constructor".
   return typeof value === 'string' && Object.hasOwn(HTTP_STATUS_BY_ERROR_CODE, value);
@@ -106,5 +119,10 @@ export class AppError extends Error {
 
   get status(): number {
     return HTTP_STATUS_BY_ERROR_CODE[this.code];
+  }
+
+  /** Whether trying the same work again later may succeed (see TRANSIENT_ERROR_CODES). */
+  get transient(): boolean {
+    return TRANSIENT_ERROR_CODES.has(this.code);
   }
 }

@@ -1,3 +1,4 @@
+import { escapeIdentifier } from 'pg';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -59,15 +60,11 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   try {
     const rows: unknown[] = await ds.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name]);
     if (rows.length > 0) return false;
-    await ds.query(`CREATE DATABASE ${quoteIdent(name)}`);
+    await ds.query(`CREATE DATABASE ${escapeIdentifier(name)}`);
     return true;
   } finally {
     await ds.destroy();
   }
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** Names of migrations not yet applied; services refuse to start while this is not empty. */

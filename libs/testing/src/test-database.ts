@@ -2,10 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
+import { Client, escapeIdentifier } from 'pg';
 
 const repoRoot = resolve(__dirname, '../../..');
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** The server tests create their databases on; never the `postgres` database itself. */
 export function testServerUrl(): string {
@@ -34,7 +33,7 @@ export async function createTestDatabase(prefix: string, serverUrl: string = tes
 export async function dropTestDatabase(url: string): Promise<void> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
   if (!name || name === 'postgres') throw new Error(`refusing to drop database "${name}"`);
-  await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+  await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(name)} WITH (FORCE)`));
 }
 
 async function withAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {

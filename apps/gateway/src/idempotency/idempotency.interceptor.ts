@@ -1,3 +1,4 @@
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { AppError, ErrorCode, InternalHeader } from '@datafactory/contracts';
 import { IdempotencyRepository } from '@datafactory/db';
 import { canonicalJson, toErrorResponse } from '@datafactory/service-kit';
@@ -71,7 +72,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .digest('hex');
     req.idempotency = { key, requestHash };
     const successStatus =
-      this.reflector.get<number | undefined>('__httpCode__', context.getHandler()) ?? (req.method === 'POST' ? 201 : 200);
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (req.method === 'POST' ? 201 : 200);
 
     return from(this.begin(scope, key, requestHash)).pipe(
       mergeMap((state) => {

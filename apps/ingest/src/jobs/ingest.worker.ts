@@ -173,7 +173,7 @@ export class IngestWorker implements OnApplicationBootstrap, BeforeApplicationSh
       message: err.message.slice(0, 500),
       class: err instanceof AppError ? err.code : err.name,
     };
-    const permanent = err instanceof UnrecoverableError || (err instanceof AppError && err.status < 500);
+    const permanent = err instanceof UnrecoverableError || (err instanceof AppError && !err.transient);
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? lease.job.maxAttempts;
     try {

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { asTenantId, TenantId } from '@datafactory/contracts';
 import { DataSource } from 'typeorm';
-import { createDataSource, ensureDatabase, quoteIdent } from '../data-source';
+import { escapeIdentifier } from 'pg';
+import { createDataSource, ensureDatabase } from '../data-source';
 import { toVectorLiteral } from '../vector-sql';
 import { ChunkSearch, SearchRepository, searchSql } from './search.repository';
 import { VectorIndexRepository } from './vector-index.repository';
@@ -84,7 +85,7 @@ describe('search plans without statistics (Postgres)', () => {
         extra: { max: 1 },
       });
       await admin.initialize();
-      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(dbName)} WITH (FORCE)`);
+      await admin.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(dbName)} WITH (FORCE)`);
       await admin.destroy();
     }
   });
