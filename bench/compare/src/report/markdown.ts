@@ -183,7 +183,7 @@ function sideBySide(peer: PeerResult | null, df: DataFactoryResult | null): stri
       df ? `${f(df.ingest.time_to_searchable_s)} s (${f(df.ingest.docs_per_s)} docs/s)` : '–',
       `${ratio(df?.ingest.docs_per_s, peer?.docs_per_s)} the throughput`,
     ],
-    ['HNSW build', peer ? `${f(peer.index_build_s)} s` : '–', 'kept up to date while ingesting', '–'],
+    ['HNSW build', peer ? `${f(peer.index_build_s)} s` : '–', 'in bulk, by the last batch job (inside ingest)', '–'],
     [
       'time to searchable',
       peer ? `${f(peer.time_to_searchable_s)} s` : '–',
