@@ -138,6 +138,25 @@ describe('GDPR erasure', () => {
     expectError(await call('GET', `/v1/governance/erasures/${randomUUID()}`, { token: t.admin }), 404, 'erasure_not_found');
   });
 
+  it('governance has the outbox relay publish the erasure job at once (the relay polls only every 20 s here)', async () => {
+    const accepted = await call<{ erasure_id: string; job_id: string }>('POST', '/v1/governance/erase', {
+      token: t.admin,
+      body: { scope: 'namespace', namespace: 'nothing-here', dry_run: true },
+    });
+    expect(accepted.status).toBe(202);
+    expect((await waitErasure(t.admin, accepted.body.erasure_id)).status).toBe('completed');
+    const [row] = await withDb(
+      async (c) =>
+        (
+          await c.query<{ waited: number }>(
+            `SELECT extract(epoch FROM started_at - created_at)::float8 AS waited FROM jobs WHERE id = $1`,
+            [accepted.body.job_id],
+          )
+        ).rows,
+    );
+    expect(row!.waited).toBeLessThan(5);
+  });
+
   it('a dry run reports what would be erased and erases nothing', async () => {
     const accepted = await call<{ erasure_id: string; job_id: string }>('POST', '/v1/governance/erase', {
       token: t.admin,

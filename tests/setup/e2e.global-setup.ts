@@ -26,6 +26,8 @@ export default async function setup(): Promise<void> {
       OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e',
       // Small enough that a test's namespace of a few dozen documents gets its own HNSW index.
       VECTOR_INDEX_MIN_CHUNKS: '40',
+      // Jobs must start because their creator kicked the outbox relay (over Redis), not because it polled.
+      OUTBOX_POLL_MS: '20000',
     },
   });
   globalThis.__DATAFACTORY_E2E__ = { stack, databaseUrl, receiver };

@@ -2,6 +2,7 @@ import {
   databaseConfig,
   governanceKeyConfig,
   internalConfig,
+  jobCreationConfig,
   loadConfig,
   port,
   redisConfig,
@@ -19,6 +20,7 @@ export const governanceConfigSchema = z.object({
   ...internalConfig.shape,
   ...governanceKeyConfig.shape,
   ...retentionConfig.shape,
+  ...jobCreationConfig.shape,
   GOVERNANCE_PORT: port(8084),
 });
 

@@ -1,4 +1,5 @@
 import { AuditRepository, ErasureRepository, JobsRepository, NamespaceSettingsRepository, RetentionRepository } from '@datafactory/db';
+import { jobServiceProvider } from '@datafactory/jobs';
 import { BasicServiceModule, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditController } from './audit/audit.controller';
@@ -21,6 +22,7 @@ export class GovernanceModule {
       providers: [
         { provide: GOVERNANCE_CONFIG, useValue: config },
         ...repositoryProviders([AuditRepository, NamespaceSettingsRepository, ErasureRepository, JobsRepository, RetentionRepository]),
+        jobServiceProvider(config),
       ],
     };
   }

@@ -3,7 +3,7 @@ import {
   internalConfig,
   loadConfig,
   port,
-  queueConfig,
+  jobCreationConfig,
   redisConfig,
   retentionConfig,
   runtimeConfig,
@@ -19,11 +19,9 @@ export const jobOrchestratorConfigSchema = z.object({
   ...databaseConfig.shape,
   ...redisConfig.shape,
   ...internalConfig.shape,
-  ...queueConfig.shape,
+  ...jobCreationConfig.shape,
   ...retentionConfig.shape,
   JOB_ORCHESTRATOR_PORT: port(8083),
-  /** Attempts a job gets (the first run and its retries) before it is dead-lettered; stored with each job. */
-  JOB_MAX_ATTEMPTS: positive(5, 50),
   MAX_BODY_BYTES: z.coerce
     .number()
     .int()

@@ -1,4 +1,5 @@
 import { DeadLettersRepository, JobsRepository, OutboxRepository, RetentionRepository } from '@datafactory/db';
+import { jobServiceProvider } from '@datafactory/jobs';
 import { BasicServiceModule, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DeadLettersController } from './dlq/dead-letters.controller';
@@ -27,6 +28,7 @@ export class JobOrchestratorModule {
       providers: [
         { provide: ORCHESTRATOR_CONFIG, useValue: config },
         ...repositoryProviders([JobsRepository, OutboxRepository, DeadLettersRepository, RetentionRepository]),
+        jobServiceProvider(config),
         ...queueProviders,
         QueueCloser,
         OutboxRelay,

@@ -151,6 +151,13 @@ export const queueConfig = z.object({
     .default('df'),
 });
 
+/** What every service that creates jobs needs (JobService, `@datafactory/jobs`). */
+export const jobCreationConfig = z.object({
+  ...queueConfig.shape,
+  /** Attempts a job gets (the first run and its retries) before it is dead-lettered; stored with each job. */
+  JOB_MAX_ATTEMPTS: positiveInt(5, 1, 50),
+});
+
 export const retryConfig = z.object({
   /** Retry n waits RETRY_BASE_MS × RETRY_FACTOR^(n-1), ±20 % jitter: 1 s, 5 s, 25 s, 125 s by default. */
   RETRY_BASE_MS: positiveInt(1_000, 1, 3_600_000),

@@ -8,7 +8,7 @@ import { DatabaseModule } from './database.module';
 import { HEALTH_CHECKS, HealthController, HealthReporter } from './health';
 import { TerminusModule } from '@nestjs/terminus';
 import { INTERNAL_TOKEN, InternalAuthGuard } from './internal-auth.guard';
-import { createRedisClient, pingRedis } from './redis';
+import { createRedisClient, pingRedis } from '@datafactory/queue';
 import { evictionPolicyProblem } from '@datafactory/queue';
 
 export interface BasicServiceConfig {

@@ -5,7 +5,6 @@ export * from './error-body';
 export * from './health';
 export * from './internal-auth.guard';
 export * from './internal-http.client';
-export * from './redis';
 export * from './request-context';
 export * from './zod-validation.pipe';
 export * from './embedding.provider';

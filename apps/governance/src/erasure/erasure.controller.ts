@@ -8,17 +8,14 @@ import {
   EraseRequestSchema,
   ErrorCode,
   InternalHeader,
-  JobPriority,
-  QueueName,
   TenantId,
   UuidParamSchema,
 } from '@datafactory/contracts';
-import { ErasureRepository, ErasureRow, JobsRepository } from '@datafactory/db';
+import { ErasureRepository, ErasureRow } from '@datafactory/db';
+import { JobService } from '@datafactory/jobs';
 import { InternalAuthGuard, Tenant, ZodValidationPipe, currentTraceparent, subjectHash } from '@datafactory/service-kit';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { GOVERNANCE_CONFIG, GovernanceConfig } from '../governance.config';
-
-const MAX_ATTEMPTS = 5;
 
 function toResponse(e: ErasureRow): ErasureResponse {
   return {
@@ -42,7 +39,7 @@ function toResponse(e: ErasureRow): ErasureResponse {
 export class ErasureController {
   constructor(
     private readonly erasures: ErasureRepository,
-    private readonly jobs: JobsRepository,
+    private readonly jobs: JobService,
     @Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig,
   ) {}
 
@@ -55,26 +52,31 @@ export class ErasureController {
   ): Promise<ErasureAccepted> {
     const traceparent = currentTraceparent();
     const namespace = body.scope === 'document' || body.scope === 'namespace' ? (body.namespace ?? DEFAULT_NAMESPACE) : null;
-    const erasure = await this.erasures.create(tenantId, {
-      scope: body.scope,
-      namespace,
-      docId: body.doc_id ?? null,
-      subjectHash: body.subject_id ? subjectHash(this.config.GOVERNANCE_SIGNING_KEY, body.subject_id) : null,
-      dryRun: body.dry_run,
-      requestedBy: keyId ? `key:${keyId}` : 'admin',
+    // The request, its job and the link between them commit together: no request is left without a job.
+    return this.jobs.createWith(tenantId, async (tx, createJob) => {
+      const erasure = await this.erasures.create(
+        tenantId,
+        {
+          scope: body.scope,
+          namespace,
+          docId: body.doc_id ?? null,
+          subjectHash: body.subject_id ? subjectHash(this.config.GOVERNANCE_SIGNING_KEY, body.subject_id) : null,
+          dryRun: body.dry_run,
+          requestedBy: keyId ? `key:${keyId}` : 'admin',
+        },
+        tx,
+      );
+      const { job } = await createJob(
+        {
+          type: 'erasure',
+          namespace: namespace ?? DEFAULT_NAMESPACE,
+          params: { erasure_id: erasure.id, ...(body.subject_id ? { subject_id: body.subject_id } : {}) },
+        },
+        traceparent ? { traceparent } : {},
+      );
+      await this.erasures.attachJob(erasure.id, job.id, tx);
+      return { erasure_id: erasure.id, job_id: job.id };
     });
-    const { job } = await this.jobs.create(tenantId, {
-      type: 'erasure',
-      namespace: namespace ?? DEFAULT_NAMESPACE,
-      queue: QueueName.Ingest,
-      priority: JobPriority.Interactive,
-      maxAttempts: MAX_ATTEMPTS,
-      // The raw subject id lives here only until the job has run (the handler removes it).
-      params: { erasure_id: erasure.id, ...(body.subject_id ? { subject_id: body.subject_id } : {}) },
-      ...(traceparent ? { traceContext: traceparent } : {}),
-    });
-    await this.erasures.attachJob(erasure.id, job.id);
-    return { erasure_id: erasure.id, job_id: job.id };
   }
 
   @Get('erasures/:erasureId')

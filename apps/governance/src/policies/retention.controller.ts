@@ -3,18 +3,17 @@ import {
   DEFAULT_NAMESPACE,
   ErrorCode,
   JobAcceptedResponse,
-  JobPriority,
   LegalHoldRequest,
   LegalHoldRequestSchema,
   LegalHoldResponse,
-  QueueName,
   RetentionPreview,
   RetentionResponse,
   SetRetentionRequest,
   SetRetentionRequestSchema,
   TenantId,
 } from '@datafactory/contracts';
-import { JobsRepository, RetentionRepository } from '@datafactory/db';
+import { RetentionRepository } from '@datafactory/db';
+import { JobService } from '@datafactory/jobs';
 import { InternalAuthGuard, Tenant, ZodValidationPipe } from '@datafactory/service-kit';
 import { Body, Controller, Get, HttpCode, Inject, Post, Put, UseGuards } from '@nestjs/common';
 import { GOVERNANCE_CONFIG, GovernanceConfig } from '../governance.config';
@@ -25,7 +24,7 @@ import { GOVERNANCE_CONFIG, GovernanceConfig } from '../governance.config';
 export class RetentionController {
   constructor(
     private readonly retention: RetentionRepository,
-    private readonly jobs: JobsRepository,
+    private readonly jobs: JobService,
     @Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig,
   ) {}
 
@@ -71,13 +70,7 @@ export class RetentionController {
   @Post('retention/sweep')
   @HttpCode(202)
   async sweep(@Tenant() tenantId: TenantId): Promise<JobAcceptedResponse> {
-    const { job } = await this.jobs.create(tenantId, {
-      type: 'retention_sweep',
-      namespace: '*',
-      queue: QueueName.Ingest,
-      priority: JobPriority.Maintenance,
-      maxAttempts: 5,
-    });
+    const { job } = await this.jobs.create(tenantId, { type: 'retention_sweep' });
     return { job_id: job.id, status: job.status };
   }
 

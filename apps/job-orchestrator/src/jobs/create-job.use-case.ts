@@ -5,37 +5,22 @@ import {
   ErrorCode,
   JobAcceptedResponse,
   JobPriority,
-  QueueName,
   RebuildIndexRequest,
   TenantId,
 } from '@datafactory/contracts';
-import { JobsRepository, NewJob } from '@datafactory/db';
-import { pingRedis } from '@datafactory/service-kit';
+import { CreatedJob, JobOrigin, JobService } from '@datafactory/jobs';
 import { Inject, Injectable } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { JobOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../job-orchestrator.config';
-import { OutboxRelay } from '../relay/outbox-relay.service';
 
-export interface RequestOrigin {
-  idempotencyKey?: string;
-  requestHash?: string;
-  traceparent?: string;
-}
-
-/**
- * Accepts a job: the job row, its staged documents and its outbox row commit together, so once the
- * caller has the 202 the job will run even if this process, Redis or a worker dies afterwards.
- */
+/** Checks what only the API asks of a batch, then hands the job to JobService (`@datafactory/jobs`). */
 @Injectable()
 export class CreateJobUseCase {
   constructor(
-    private readonly jobs: JobsRepository,
-    private readonly relay: OutboxRelay,
-    @Inject(Redis) private readonly redis: Redis,
+    private readonly jobs: JobService,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: JobOrchestratorConfig,
   ) {}
 
-  async batch(tenantId: TenantId, req: BatchUpsertRequest, origin: RequestOrigin): Promise<JobAcceptedResponse> {
+  async batch(tenantId: TenantId, req: BatchUpsertRequest, origin: JobOrigin): Promise<JobAcceptedResponse> {
     if (req.documents.length > this.config.BATCH_MAX_DOCUMENTS) {
       throw new AppError(
         ErrorCode.BatchTooLarge,
@@ -54,38 +39,20 @@ export class CreateJobUseCase {
       );
     }
     const priority = req.documents.length <= this.config.INTERACTIVE_BATCH_MAX ? JobPriority.Interactive : JobPriority.Batch;
-    return this.create(
-      tenantId,
-      { type: 'batch_upsert', namespace: req.namespace ?? DEFAULT_NAMESPACE, priority, documents: req.documents },
-      origin,
+    return accepted(
+      await this.jobs.create(
+        tenantId,
+        { type: 'batch_upsert', namespace: req.namespace ?? DEFAULT_NAMESPACE, priority, documents: req.documents },
+        origin,
+      ),
     );
   }
 
-  async rebuild(tenantId: TenantId, req: RebuildIndexRequest, origin: RequestOrigin): Promise<JobAcceptedResponse> {
-    return this.create(
-      tenantId,
-      { type: 'index_rebuild', namespace: req.namespace ?? DEFAULT_NAMESPACE, priority: JobPriority.Maintenance },
-      origin,
-    );
+  async rebuild(tenantId: TenantId, req: RebuildIndexRequest, origin: JobOrigin): Promise<JobAcceptedResponse> {
+    return accepted(await this.jobs.create(tenantId, { type: 'index_rebuild', namespace: req.namespace ?? DEFAULT_NAMESPACE }, origin));
   }
+}
 
-  private async create(
-    tenantId: TenantId,
-    job: Pick<NewJob, 'type' | 'namespace' | 'priority' | 'documents'>,
-    origin: RequestOrigin,
-  ): Promise<JobAcceptedResponse> {
-    // Refuse new work while the queue is unreachable, so clients back off; accepted work is safe in Postgres.
-    await pingRedis(this.redis).catch((error: unknown) => {
-      throw new AppError(ErrorCode.QueueUnavailable, 'the job queue (Redis) is unavailable; retry in a few seconds', { cause: error });
-    });
-    const { job: row } = await this.jobs.create(tenantId, {
-      ...job,
-      queue: QueueName.Ingest,
-      maxAttempts: this.config.JOB_MAX_ATTEMPTS,
-      ...(origin.idempotencyKey ? { idempotencyKey: origin.idempotencyKey, requestHash: origin.requestHash ?? '' } : {}),
-      ...(origin.traceparent ? { traceContext: origin.traceparent } : {}),
-    });
-    this.relay.kick();
-    return { job_id: row.id, status: row.status };
-  }
+function accepted({ job }: CreatedJob): JobAcceptedResponse {
+  return { job_id: job.id, status: job.status };
 }

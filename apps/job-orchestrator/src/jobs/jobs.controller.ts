@@ -29,14 +29,15 @@ import {
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { CancelJobUseCase } from './cancel-job.use-case';
-import { CreateJobUseCase, RequestOrigin } from './create-job.use-case';
+import { JobOrigin } from '@datafactory/jobs';
+import { CreateJobUseCase } from './create-job.use-case';
 import { toJobEvent, toJobResponse } from './job.mapper';
 import { QueueStatsUseCase } from './queue-stats.use-case';
 
 const jobIdPipe = new ZodValidationPipe(UuidParamSchema, 'job_id');
 const afterPipe = new ZodValidationPipe(z.object({ after: z.coerce.number().int().min(0).default(0) }), 'query');
 
-function origin(headers: Record<string, string | undefined>): RequestOrigin {
+function origin(headers: Record<string, string | undefined>): JobOrigin {
   // The job continues this request's trace: the worker's span becomes a child of the span handling it here.
   const traceparent = currentTraceparent();
   return {

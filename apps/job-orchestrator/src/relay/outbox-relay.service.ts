@@ -3,14 +3,16 @@ import { SpanKind, inSpan, messagingAttributes } from '@datafactory/telemetry/tr
 import { JobsRepository, OutboxMessage, OutboxRepository } from '@datafactory/db';
 import { JobEventsNotifier, jobOptions } from '@datafactory/queue';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { outboxKickChannel } from '@datafactory/jobs';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { JobOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../job-orchestrator.config';
 import { INGEST_QUEUE } from '../jobs/queue.providers';
 
 const QUEUE_ADD_TIMEOUT_MS = 5_000;
 
 /**
- * Publishes outbox rows to BullMQ. Polls, and is kicked right after a job is accepted. A row is marked
+ * Publishes outbox rows to BullMQ. Polls, and is kicked (over Redis, by JobService) right after a job is accepted. A row is marked
  * published only after the queue took the message; a crash in between publishes it again, which the
  * deterministic queue job id turns into a no-op.
  */
@@ -21,12 +23,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private subscriber: Redis | undefined;
 
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly jobs: JobsRepository,
     private readonly notifier: JobEventsNotifier,
     @Inject(INGEST_QUEUE) private readonly queue: Queue<JobMessage>,
+    @Inject(Redis) private readonly redis: Redis,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: JobOrchestratorConfig,
   ) {}
 
@@ -35,11 +39,24 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.warn('outbox relay disabled (OUTBOX_RELAY_ENABLED=false): accepted jobs wait for a relay elsewhere');
       return;
     }
+    this.listenForKicks();
     this.schedule(0);
+  }
+
+  /** JobService (in any service) publishes on the kick channel when it has created a job. */
+  private listenForKicks(): void {
+    const subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    subscriber.on('error', () => undefined); // reconnects by itself; until then the poll carries on
+    subscriber.on('message', () => this.kick());
+    subscriber.subscribe(outboxKickChannel(this.config.QUEUE_PREFIX)).catch((error: unknown) => {
+      this.logger.warn(`cannot listen for job kicks (${(error as Error).message}); jobs are published at the next poll`);
+    });
+    this.subscriber = subscriber;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.subscriber?.disconnect();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
   }

@@ -1,8 +1,8 @@
-import { JobPriority, QueueName, asTenantId } from '@datafactory/contracts';
-import { JobsRepository, RetentionRepository } from '@datafactory/db';
+import { asTenantId } from '@datafactory/contracts';
+import { RetentionRepository } from '@datafactory/db';
+import { JobService } from '@datafactory/jobs';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { JobOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../job-orchestrator.config';
-import { OutboxRelay } from './outbox-relay.service';
 
 /**
  * Schedules a retention sweep per tenant every RETENTION_SWEEP_INTERVAL_MS. Each sweep is a durable job whose
@@ -14,9 +14,8 @@ export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplica
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly jobs: JobsRepository,
+    private readonly jobs: JobService,
     private readonly retention: RetentionRepository,
-    private readonly relay: OutboxRelay,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: JobOrchestratorConfig,
   ) {}
 
@@ -38,18 +37,13 @@ export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplica
     const window = Math.floor(now / this.config.RETENTION_SWEEP_INTERVAL_MS);
     let created = 0;
     for (const tenantId of await this.retention.tenantIds()) {
-      const res = await this.jobs.create(asTenantId(tenantId), {
-        type: 'retention_sweep',
-        namespace: '*',
-        queue: QueueName.Ingest,
-        priority: JobPriority.Maintenance,
-        maxAttempts: this.config.JOB_MAX_ATTEMPTS,
-        idempotencyKey: `retention-sweep:${window}`,
-        requestHash: 'scheduler',
-      });
+      const res = await this.jobs.create(
+        asTenantId(tenantId),
+        { type: 'retention_sweep' },
+        { idempotencyKey: `retention-sweep:${window}`, requestHash: 'scheduler' },
+      );
       if (res.created) created++;
     }
-    if (created > 0) this.relay.kick();
     return created;
   }
 }

@@ -122,12 +122,13 @@ export class ErasureRepository {
       dryRun: boolean;
       requestedBy: string;
     },
+    q: Queryable = this.ds,
   ): Promise<ErasureRow> {
-    const rows: Array<Record<string, unknown>> = await this.ds.query(
+    const rows = (await q.query(
       `INSERT INTO erasure_requests (tenant_id, scope, namespace, doc_id, subject_hash, dry_run, requested_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
       [tenantId, e.scope, e.namespace, e.docId, e.subjectHash, e.dryRun, e.requestedBy],
-    );
+    )) as Array<Record<string, unknown>>;
     return toRow(rows[0] as Record<string, unknown>);
   }
 
@@ -135,8 +136,8 @@ export class ErasureRepository {
     return this.ds;
   }
 
-  async attachJob(id: string, jobId: string): Promise<void> {
-    await this.ds.query(`UPDATE erasure_requests SET job_id = $2 WHERE id = $1`, [id, jobId]);
+  async attachJob(id: string, jobId: string, q: Queryable = this.ds): Promise<void> {
+    await q.query(`UPDATE erasure_requests SET job_id = $2 WHERE id = $1`, [id, jobId]);
   }
 
   async get(tenantId: TenantId | null, id: string): Promise<ErasureRow | null> {

@@ -129,57 +129,58 @@ export class JobsRepository {
   constructor(private readonly ds: DataSource) {}
 
   /**
-   * Creates the job, its staged documents and its outbox row in one transaction. With an idempotency key,
-   * the same key and request return the existing job; the same key with another request is refused.
+   * Creates the job, its staged documents and its outbox row in one transaction: `tx` when given (the caller's
+   * own rows commit with the job), else a transaction of its own. With an idempotency key, the same key and
+   * request return the existing job; the same key with another request is refused. Services create jobs
+   * through JobService (`@datafactory/jobs`), which owns the attempt count and the queue check.
    */
-  async create(tenantId: TenantId, job: NewJob): Promise<{ job: JobRow; created: boolean }> {
-    return this.ds.transaction(async (em) => {
-      const inserted: Array<Record<string, unknown>> = await em.query(
-        `INSERT INTO jobs (tenant_id, type, status, queue, priority, namespace, params, total, max_attempts,
+  async create(tenantId: TenantId, job: NewJob, tx?: EntityManager): Promise<{ job: JobRow; created: boolean }> {
+    return tx ? this.insert(tx, tenantId, job) : this.ds.transaction((em) => this.insert(em, tenantId, job));
+  }
+
+  private async insert(em: EntityManager, tenantId: TenantId, job: NewJob): Promise<{ job: JobRow; created: boolean }> {
+    const inserted: Array<Record<string, unknown>> = await em.query(
+      `INSERT INTO jobs (tenant_id, type, status, queue, priority, namespace, params, total, max_attempts,
                            idempotency_key, request_hash, trace_context)
          VALUES ($1, $2, 'queued', $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11)
          ON CONFLICT ON CONSTRAINT jobs_tenant_idempotency_key DO NOTHING
          RETURNING *`,
-        [
-          tenantId,
-          job.type,
-          job.queue,
-          job.priority,
-          job.namespace,
-          JSON.stringify(job.params ?? {}),
-          job.documents?.length ?? 0,
-          job.maxAttempts,
-          job.idempotencyKey ?? null,
-          job.requestHash ?? null,
-          job.traceContext ?? null,
-        ],
-      );
-      const row = inserted[0];
-      if (!row) {
-        const existing: Array<Record<string, unknown>> = await em.query(
-          `SELECT * FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2`,
-          [tenantId, job.idempotencyKey],
-        );
-        const found = existing[0] as Record<string, unknown>;
-        if (found['request_hash'] !== (job.requestHash ?? null)) {
-          throw new AppError(
-            ErrorCode.IdempotencyKeyReused,
-            'this Idempotency-Key was already used with a different request; use a new key',
-          );
-        }
-        return { job: toJob(found), created: false };
+      [
+        tenantId,
+        job.type,
+        job.queue,
+        job.priority,
+        job.namespace,
+        JSON.stringify(job.params ?? {}),
+        job.documents?.length ?? 0,
+        job.maxAttempts,
+        job.idempotencyKey ?? null,
+        job.requestHash ?? null,
+        job.traceContext ?? null,
+      ],
+    );
+    const row = inserted[0];
+    if (!row) {
+      const existing: Array<Record<string, unknown>> = await em.query(`SELECT * FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2`, [
+        tenantId,
+        job.idempotencyKey,
+      ]);
+      const found = existing[0] as Record<string, unknown>;
+      if (found['request_hash'] !== (job.requestHash ?? null)) {
+        throw new AppError(ErrorCode.IdempotencyKeyReused, 'this Idempotency-Key was already used with a different request; use a new key');
       }
-      const created = toJob(row);
-      if (job.documents && job.documents.length > 0) {
-        await em.query(
-          `INSERT INTO job_items (job_id, ordinal, doc_id, body)
+      return { job: toJob(found), created: false };
+    }
+    const created = toJob(row);
+    if (job.documents && job.documents.length > 0) {
+      await em.query(
+        `INSERT INTO job_items (job_id, ordinal, doc_id, body)
            SELECT $1, t.ordinal - 1, t.doc_id, t.body::jsonb FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(doc_id, body, ordinal)`,
-          [created.id, job.documents.map((d) => d.doc_id), job.documents.map(({ doc_id: _, ...body }) => JSON.stringify(body))],
-        );
-      }
-      await em.query(`INSERT INTO outbox (job_id, queue, generation) VALUES ($1, $2, 0)`, [created.id, created.queue]);
-      return { job: created, created: true };
-    });
+        [created.id, job.documents.map((d) => d.doc_id), job.documents.map(({ doc_id: _, ...body }) => JSON.stringify(body))],
+      );
+    }
+    await em.query(`INSERT INTO outbox (job_id, queue, generation) VALUES ($1, $2, 0)`, [created.id, created.queue]);
+    return { job: created, created: true };
   }
 
   async get(tenantId: TenantId | null, jobId: string): Promise<JobRow | null> {

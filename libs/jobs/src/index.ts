@@ -1,0 +1,3 @@
+export * from './job-spec';
+export * from './job.service';
+export * from './outbox-kick';
