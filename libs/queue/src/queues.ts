@@ -4,12 +4,36 @@ import { Redis } from 'ioredis';
 
 export interface QueueSettings {
   prefix: string;
-  maxAttempts: number;
 }
 
 /** A producer for one queue. Failing fast matters more than buffering: Postgres holds the truth. */
 export function createQueue(name: QueueName, connection: Redis, settings: QueueSettings): Queue<JobMessage> {
   return new Queue<JobMessage>(name, { connection, prefix: settings.prefix });
+}
+
+/** What a job needs to be queued; its attempts and priority are the job's own (stored with it). */
+export interface QueuedJob {
+  jobId: string;
+  tenantId: string;
+  type: JobMessage['type'];
+  generation: number;
+  priority: number;
+  maxAttempts: number;
+}
+
+/**
+ * Adds the job's message under its deterministic id (a second add of the same generation is a no-op), carrying
+ * the W3C trace context the job's spans continue.
+ */
+export async function enqueue(queue: Queue<JobMessage>, job: QueuedJob, traceparent?: string | null): Promise<void> {
+  const message: JobMessage = {
+    jobId: job.jobId,
+    tenantId: job.tenantId,
+    type: job.type,
+    generation: job.generation,
+    ...(traceparent ? { traceparent } : {}),
+  };
+  await queue.add(job.type, message, jobOptions(message, job.priority as JobPriority, job.maxAttempts));
 }
 
 export function jobOptions(message: JobMessage, priority: JobPriority, maxAttempts: number): JobsOptions {

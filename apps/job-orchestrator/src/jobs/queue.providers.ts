@@ -13,7 +13,6 @@ export const queueProviders: Provider[] = [
     useFactory: (config: JobOrchestratorConfig) =>
       createQueue(QueueName.Ingest, createBullConnection(config.REDIS_URL, 'datafactory-orchestrator-queue'), {
         prefix: config.QUEUE_PREFIX,
-        maxAttempts: config.JOB_MAX_ATTEMPTS,
       }),
     inject: [ORCHESTRATOR_CONFIG],
   },

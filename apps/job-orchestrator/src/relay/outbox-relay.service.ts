@@ -1,7 +1,7 @@
-import { JobMessage, JobPriority, QueueName } from '@datafactory/contracts';
+import { JobMessage, QueueName } from '@datafactory/contracts';
 import { SpanKind, inSpan, messagingAttributes } from '@datafactory/telemetry/tracing';
 import { JobsRepository, OutboxMessage, OutboxRepository } from '@datafactory/db';
-import { JobEventsNotifier, jobOptions } from '@datafactory/queue';
+import { JobEventsNotifier, enqueue } from '@datafactory/queue';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { outboxKickChannel } from '@datafactory/jobs';
 import { Queue } from 'bullmq';
@@ -104,21 +104,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           attributes: messagingAttributes(QueueName.Ingest, m.jobId, m.type),
         },
         async (traceparent) => {
-          const carried = traceparent ?? m.traceContext;
-          const message: JobMessage = {
-            jobId: m.jobId,
-            tenantId: m.tenantId,
-            type: m.type,
-            generation: m.generation,
-            ...(carried ? { traceparent: carried } : {}),
-          };
           const position = await this.jobs.queuePosition(m.jobId);
           await this.jobs.transaction((em) => this.jobs.recordEvent(em, m.jobId, 'queued', { position, generation: m.generation }));
-          await withTimeout(
-            this.queue.add(m.type, message, jobOptions(message, m.priority as JobPriority, m.maxAttempts)),
-            QUEUE_ADD_TIMEOUT_MS,
-            'queue.add',
-          );
+          await withTimeout(enqueue(this.queue, m, traceparent ?? m.traceContext), QUEUE_ADD_TIMEOUT_MS, 'queue.add');
           await this.notifier.notify(m.jobId);
         },
       );

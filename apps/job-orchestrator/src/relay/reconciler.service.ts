@@ -1,6 +1,6 @@
-import { JobMessage, JobPriority, queueJobId } from '@datafactory/contracts';
+import { JobMessage, queueJobId } from '@datafactory/contracts';
 import { JobRow, JobsRepository } from '@datafactory/db';
-import { jobOptions } from '@datafactory/queue';
+import { enqueue } from '@datafactory/queue';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { JobOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../job-orchestrator.config';
@@ -57,14 +57,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       // The queue finished with it, Postgres did not (its final write was lost): run it again.
       await existing.remove();
     }
-    const message: JobMessage = {
-      jobId: job.id,
-      tenantId: job.tenantId,
-      type: job.type,
-      generation: job.generation,
-      ...(job.traceContext ? { traceparent: job.traceContext } : {}),
-    };
-    await this.queue.add(job.type, message, jobOptions(message, job.priority as JobPriority, job.maxAttempts));
+    await enqueue(this.queue, { ...job, jobId: job.id }, job.traceContext);
     this.logger.warn(`job ${job.id} (${job.status}) was missing from the queue; re-enqueued`);
     return true;
   }
