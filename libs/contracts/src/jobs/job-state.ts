@@ -1,6 +1,7 @@
 /**
  * The job state machine. Every change of a job's status is one of these transitions, recorded as a job
- * event; the repository refuses any other (its UPDATE only matches the allowed "from" states).
+ * event; Postgres refuses any other (the trigger of migration 1763970000000, whose table a test keeps equal
+ * to this one), and the repository's UPDATEs only match the allowed "from" states.
  *
  *   queued ─► running ─► completed | failed | cancelled | dead_lettered
  *                │  ▲

@@ -5,6 +5,7 @@ import { NamespaceSettings1763930000000 } from './1763930000000-namespace-settin
 import { Erasure1763940000000 } from './1763940000000-erasure';
 import { Retention1763950000000 } from './1763950000000-retention';
 import { ScopedFullTextIndex1763960000000 } from './1763960000000-scoped-full-text-index';
+import { JobStatusTransitions1763970000000 } from './1763970000000-job-status-transitions';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Erasure1763940000000,
   Retention1763950000000,
   ScopedFullTextIndex1763960000000,
+  JobStatusTransitions1763970000000,
 ];
