@@ -28,11 +28,12 @@ export class BatchUpsertHandler implements JobHandler {
 
   async run(ctx: JobContext): Promise<HandlerOutcome> {
     const { job } = ctx.lease;
+    const namespace = job.namespace || DEFAULT_NAMESPACE;
     try {
-      return await this.write(ctx, job.namespace || DEFAULT_NAMESPACE);
+      return await this.write(ctx, namespace);
     } catch (err) {
       // Other jobs of the scope may have left its index to this one; whatever it wrote is indexed in any case.
-      this.vectorIndexer.ensureSoon(job.tenantId, job.namespace || DEFAULT_NAMESPACE);
+      this.vectorIndexer.ensureSoon(job.tenantId, namespace);
       throw err;
     }
   }
@@ -84,7 +85,9 @@ export class BatchUpsertHandler implements JobHandler {
     await ctx.progress({}, true);
     // A large first load into a scope is indexed once, in bulk, by the last of its batch jobs to finish writing
     // (the jobs before it complete with their documents searched exactly until then), and before that job completes.
-    if (!(await this.jobs.otherBatchesWriting(job.tenantId, namespace, job.id))) await this.vectorIndexer.ensure(job.tenantId, namespace);
+    if (!(await this.jobs.otherBatchesWriting(job.tenantId, namespace, job.id))) {
+      await this.vectorIndexer.awaitIndex(job.tenantId, namespace, () => ctx.shouldYield());
+    }
     return { kind: 'completed', result: await this.jobs.itemSummary(job.id) };
   }
 }

@@ -82,7 +82,7 @@ export class IndexRebuildHandler implements JobHandler {
       }
     }
     await ctx.progress({ processed: cp.processed, counts: cp.counts, checkpoint: { ...cp } }, true);
-    await this.vectorIndexer.ensure(job.tenantId, job.namespace);
+    await this.vectorIndexer.awaitIndex(job.tenantId, job.namespace, () => ctx.shouldYield());
     return { kind: 'completed', result: { counts: cp.counts, failures: cp.failures } };
   }
 }

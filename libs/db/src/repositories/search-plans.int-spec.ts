@@ -101,6 +101,13 @@ describe('search plans without statistics (Postgres)', () => {
     ...extra,
   });
 
+  /** The two branches of the `ann` CTE: through the scope's index, and through the shared index of earlier releases. */
+  function annBranches(text: string): { scoped: string; legacy: string } {
+    const ann = text.slice(text.indexOf('CTE ann'), text.indexOf('CTE exact'));
+    const second = ann.indexOf('->  Limit', ann.indexOf('->  Limit') + 1);
+    return { scoped: ann.slice(0, second), legacy: ann.slice(second) };
+  }
+
   async function plan(q: ChunkSearch, tenant = tenants[0]!, analyze = false): Promise<string> {
     const { sql, params } = searchSql(tenant, q);
     return ds.transaction(async (em) => {
@@ -118,11 +125,12 @@ describe('search plans without statistics (Postgres)', () => {
   });
 
   it.each(['vector', 'hybrid'] as const)("%s: vector candidates come from the scope's HNSW index, not the scope btree", async (mode) => {
-    const text = await plan(query(mode));
-    const ann = text.slice(text.indexOf('CTE ann'), text.indexOf('CTE exact'));
-    expect(ann).toContain(`Index Scan using ${VectorIndexRepository.indexName(scopeOf(tenants[0]!))}`);
-    expect(ann).not.toContain('chunks_scope_idx');
-    expect(ann).not.toContain('Seq Scan');
+    const { scoped, legacy } = annBranches(await plan(query(mode)));
+    expect(scoped).toContain(`Index Scan using ${VectorIndexRepository.indexName(scopeOf(tenants[0]!))}`);
+    expect(scoped).not.toContain('chunks_scope_idx');
+    expect(scoped).not.toContain('Seq Scan');
+    // The branch for the shared index of earlier releases is cut off by its one-time filter (there is none here).
+    expect(legacy).toContain(`One-Time Filter: (($1 IS NOT TRUE) AND ($2 IS TRUE))`);
   });
 
   it('a scope without an index skips the index scan and is searched exactly through the scope btree', async () => {
@@ -136,6 +144,26 @@ describe('search plans without statistics (Postgres)', () => {
     expect(found.hits).toHaveLength(10);
   });
 
+  it('after an upgrade, a scope without its index goes through the shared index of earlier releases while it exists', async () => {
+    const legacy = VectorIndexRepository.legacyIndexName(VERSION);
+    await ds.query(
+      `CREATE INDEX ${legacy} ON chunks USING hnsw ((embedding::vector(${DIMS})) vector_cosine_ops) WHERE embedding_version = '${VERSION}' AND deleted_at IS NULL`,
+    );
+    try {
+      const text = await plan(query('vector'), tenants[1]!, true);
+      expect(annBranches(text).legacy).toContain(`Index Scan using ${legacy} on chunks c_2 (actual rows=10`);
+      expect(text.slice(text.indexOf('CTE exact'))).toMatch(/\(never executed\)/);
+      expect((await search.search(tenants[1]!, query('vector'))).hits).toHaveLength(10);
+      // Tenant A has its own index: its scoped branch runs (the planner may walk either graph while both exist,
+      // as the release before did), and the shared branch does not.
+      const own = annBranches(await plan(query('vector'), tenants[0]!, true));
+      expect(own.scoped).toMatch(/Index Scan using chunks_hnsw_[0-9a-f]+ on chunks c_1 \(actual rows=10/);
+      expect(own.legacy).toMatch(/Index Scan using \S+ on chunks c_2 \(never executed\)/);
+    } finally {
+      await ds.query(`DROP INDEX ${legacy}`);
+    }
+  });
+
   it.each(['keyword', 'hybrid'] as const)('%s: keyword candidates come from the scoped GIN index', async (mode) => {
     const text = await plan(query(mode));
     const kw = text.slice(text.indexOf('CTE kw'));
@@ -145,9 +173,7 @@ describe('search plans without statistics (Postgres)', () => {
 
   it('with a metadata filter, vector candidates still come from the HNSW index', async () => {
     const text = await plan(query('vector', { scope: { namespace: 'ns', filter: { rare: true } } }));
-    expect(text.slice(text.indexOf('CTE ann'), text.indexOf('CTE exact'))).toContain(
-      `Index Scan using ${VectorIndexRepository.indexName(scopeOf(tenants[0]!))}`,
-    );
+    expect(annBranches(text).scoped).toContain(`Index Scan using ${VectorIndexRepository.indexName(scopeOf(tenants[0]!))}`);
   });
 
   it('a filtered search at 1 % selectivity returns k rows, nearest first', async () => {

@@ -133,28 +133,7 @@ export function searchSql(tenantId: TenantId, q: ChunkSearch): { sql: string; pa
   const useKeyword = q.mode !== 'vector';
   if (useVector) {
     if (!q.vector) throw new Error(`a ${q.mode} search needs the query vector`);
-    const cast = vectorCast(q.vector.dimensions);
-    const vector = param(q.vector.vector);
-    const version = sqlLiteral(q.vector.embeddingVersion);
-    const fenced = filters.map((c) => ` AND (${c}) IS TRUE`).join('');
-    const scope = { tenantId, namespace: q.scope.namespace, embeddingVersion: q.vector.embeddingVersion };
-    ctes.push(
-      // Through the scope's HNSW index (same expression and partial predicate as the index), when it exists and
-      // is valid: a one-time filter, so a scope without one (small, or still loading) skips straight to exact.
-      `ann AS MATERIALIZED (
-         SELECT c.id, c.embedding::${cast} <=> ${vector}::${cast} AS value FROM chunks c
-          WHERE ${VectorIndexRepository.isValidSql(scope)} AND ${VectorIndexRepository.predicateSql(scope, 'c')}
-            AND (c.tenant_id = $1) IS TRUE AND (c.namespace = $2) IS TRUE${fenced}
-          ORDER BY c.embedding::${cast} <=> ${vector}::${cast} LIMIT ${limit})`,
-      // Only run when the index yields fewer rows than asked for (a selective filter, or no index), so a filter never
-      // hides hits: the uncast column does not match the expression index, so Postgres computes exact distances.
-      `exact AS MATERIALIZED (
-         SELECT c.id, c.embedding <=> ${vector}::vector AS value FROM chunks c
-          WHERE c.tenant_id = $1 AND c.namespace = $2 AND c.embedding_version = ${version} AND c.deleted_at IS NULL${plain}
-            AND (SELECT count(*) FROM ann) < ${limit}
-          ORDER BY c.embedding <=> ${vector}::vector, c.id LIMIT ${limit})`,
-      `vec AS (SELECT id, value FROM ann WHERE (SELECT count(*) FROM ann) >= ${limit} UNION ALL SELECT id, value FROM exact)`,
-    );
+    ctes.push(...vectorCtes(tenantId, q.scope.namespace, q.vector, param(q.vector.vector), limit, filters));
   }
   if (useKeyword) {
     // English stemming, web-search syntax, ranked by ts_rank_cd; keyword mode sees every embedding version.
@@ -185,6 +164,38 @@ export function searchSql(tenantId: TenantId, q: ChunkSearch): { sql: string; pa
       FROM top t JOIN chunks c ON c.id = t.id AND c.tenant_id = $1
      ORDER BY t.score DESC, t.id`;
   return { sql, params };
+}
+
+/**
+ * Vector candidates. `ann` goes through the scope's HNSW index (same expression and partial predicate as the index)
+ * when it exists and is valid, a one-time filter; until then, after an upgrade, through the shared per-version
+ * index of earlier releases, if that still exists (ADR 0014). `exact` runs only when `ann` yields fewer rows than
+ * asked for (a selective filter, or no index), so a filter never hides hits: the uncast column does not match the
+ * expression index, so Postgres computes exact distances.
+ */
+function vectorCtes(tenantId: TenantId, namespace: string, v: VectorQuery, vector: string, limit: string, filters: string[]): string[] {
+  const cast = vectorCast(v.dimensions);
+  const version = sqlLiteral(v.embeddingVersion);
+  const fenced = filters.map((c) => ` AND (${c}) IS TRUE`).join('');
+  const plain = filters.map((c) => ` AND ${c}`).join('');
+  const scope = { tenantId, namespace, embeddingVersion: v.embeddingVersion };
+  const nearest = (where: string): string =>
+    `(SELECT c.id, c.embedding::${cast} <=> ${vector}::${cast} AS value FROM chunks c
+        WHERE ${where} AND (c.tenant_id = $1) IS TRUE AND (c.namespace = $2) IS TRUE${fenced}
+        ORDER BY c.embedding::${cast} <=> ${vector}::${cast} LIMIT ${limit})`;
+  const scoped = VectorIndexRepository.isValidSql(scope);
+  return [
+    `ann AS MATERIALIZED (
+       ${nearest(`${scoped} AND ${VectorIndexRepository.predicateSql(scope, 'c')}`)}
+       UNION ALL
+       ${nearest(`NOT ${scoped} AND ${VectorIndexRepository.legacyIsValidSql(v.embeddingVersion)} AND c.embedding_version = ${version} AND c.deleted_at IS NULL`)})`,
+    `exact AS MATERIALIZED (
+       SELECT c.id, c.embedding <=> ${vector}::vector AS value FROM chunks c
+        WHERE c.tenant_id = $1 AND c.namespace = $2 AND c.embedding_version = ${version} AND c.deleted_at IS NULL${plain}
+          AND (SELECT count(*) FROM ann) < ${limit}
+        ORDER BY c.embedding <=> ${vector}::vector, c.id LIMIT ${limit})`,
+    `vec AS (SELECT id, value FROM ann WHERE (SELECT count(*) FROM ann) >= ${limit} UNION ALL SELECT id, value FROM exact)`,
+  ];
 }
 
 /**

@@ -33,9 +33,11 @@ export interface VectorIndexInfo {
 
 const BUILD_LOCK = 'datafactory:hnsw-build';
 const BUILD_LOCK_POLL_MS = 100;
+/** How long a build may wait for older transactions (and a DROP for its lock) before it fails and is retried. */
+const BUILD_LOCK_TIMEOUT = '10min';
 
 /** Per-version indexes of releases before 0.4 (one index shared by every tenant); dropped once scopes have their own. */
-const LEGACY_NAME = /^chunks_hnsw_[0-9a-f]{16}$/;
+const LEGACY_NAME = /^chunks_hnsw_[0-9a-f]{16}$/; // VectorIndexRepository.legacyIndexName
 
 /**
  * One HNSW (cosine) index per scope: a partial expression index over `embedding::vector(<dims>)` whose predicate
@@ -71,7 +73,17 @@ export class VectorIndexRepository {
 
   /** True when the scope's index exists and may be used; evaluated once per statement. */
   static isValidSql(scope: Pick<VectorIndexScope, 'tenantId' | 'namespace' | 'embeddingVersion'>): string {
-    return `(SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass(${sqlLiteral(VectorIndexRepository.indexName(scope))})) IS TRUE`;
+    return validIndexSql(VectorIndexRepository.indexName(scope));
+  }
+
+  /** The shared index of one embedding version that releases before per-scope indexes built (`chunks_hnsw_` + 16 hex). */
+  static legacyIndexName(embeddingVersion: string): string {
+    return `chunks_hnsw_${createHash('sha256').update(embeddingVersion).digest('hex').slice(0, 16)}`;
+  }
+
+  /** True while that shared index exists and is valid (an upgraded database, until the sweep drops it). */
+  static legacyIsValidSql(embeddingVersion: string): string {
+    return validIndexSql(VectorIndexRepository.legacyIndexName(embeddingVersion));
   }
 
   /**
@@ -82,24 +94,31 @@ export class VectorIndexRepository {
    * itself, so a session blocked in `pg_advisory_lock` would deadlock with it. An invalid index (a build that
    * was interrupted) is dropped and built again.
    */
-  async ensure(scope: VectorIndexScope, build: VectorIndexBuild): Promise<VectorIndexOutcome> {
+  async ensure(scope: VectorIndexScope, build: VectorIndexBuild, signal?: AbortSignal): Promise<VectorIndexOutcome> {
     const name = VectorIndexRepository.indexName(scope);
     const runner = this.ds.createQueryRunner();
     await runner.connect();
-    const lock = [BUILD_LOCK];
     try {
-      while (
-        !((await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, lock)) as Array<{ locked: boolean }>)[0]?.locked
-      ) {
-        await delay(BUILD_LOCK_POLL_MS);
-      }
+      await this.lockBuilds(runner, signal);
       try {
         return await this.ensureLocked(runner, scope, name, build);
       } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, lock);
+        // The connection goes back to the pool: it must not keep the lock, or every later build would wait on it.
+        await runner
+          .query(`SELECT pg_advisory_unlock(hashtext($1))`, [BUILD_LOCK])
+          .catch(() => runner.query(`SELECT pg_advisory_unlock_all()`));
       }
     } finally {
       await runner.release();
+    }
+  }
+
+  private async lockBuilds(runner: QueryRunner, signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const rows = (await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [BUILD_LOCK])) as Array<{ locked: boolean }>;
+      if (rows[0]?.locked) return;
+      await delay(BUILD_LOCK_POLL_MS, undefined, signal ? { signal } : undefined);
     }
   }
 
@@ -111,13 +130,17 @@ export class VectorIndexRepository {
   ): Promise<VectorIndexOutcome> {
     const state = await this.state(name, runner);
     if (state?.valid) return 'exists';
-    if (state) await runner.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
-    if ((await this.liveChunks(scope, build.minChunks, runner)) < build.minChunks) return 'too_small';
-    // A build of a large scope takes minutes: the pool's statement timeout is for queries, not for this.
-    await runner.query(`SELECT set_config('maintenance_work_mem', $1, false), set_config('statement_timeout', '0', false)`, [
-      build.buildMemory,
-    ]);
+    if (!state && (await this.liveChunks(scope, build.minChunks, runner)) < build.minChunks) return 'too_small';
+    // A build of a large scope takes minutes: the pool's statement timeout is for queries, not for this. A build
+    // also waits for every older transaction; lock_timeout bounds that wait (the build then fails and is retried).
+    await runner.query(
+      `SELECT set_config('maintenance_work_mem', $1, false), set_config('statement_timeout', '0', false),
+              set_config('lock_timeout', $2, false)`,
+      [build.buildMemory, BUILD_LOCK_TIMEOUT],
+    );
     try {
+      if (state) await runner.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`); // left invalid by an interrupted build
+      if (state && (await this.liveChunks(scope, build.minChunks, runner)) < build.minChunks) return 'too_small';
       await runner.query(
         `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON chunks
            USING hnsw ((embedding::${vectorCast(scope.dimensions)}) vector_cosine_ops)
@@ -125,7 +148,7 @@ export class VectorIndexRepository {
            WHERE ${VectorIndexRepository.predicateSql(scope)}`,
       );
     } finally {
-      await runner.query(`RESET maintenance_work_mem; RESET statement_timeout`);
+      await runner.query(`RESET maintenance_work_mem; RESET statement_timeout; RESET lock_timeout`);
     }
     return 'built';
   }
@@ -140,16 +163,25 @@ export class VectorIndexRepository {
     return rows[0]?.n ?? 0;
   }
 
-  /** Scopes of a version with at least `minChunks` live chunks and no valid index (a start-up sweep builds them). */
+  /**
+   * Scopes of a version with at least `minChunks` live chunks and no valid index (the sweep builds them). One scan
+   * of `chunks`, so without the pool's statement timeout; the index states are read one scope at a time.
+   */
   async unindexedScopes(embeddingVersion: string, minChunks: number): Promise<Array<{ tenantId: string; namespace: string }>> {
-    const rows: Array<{ tenant_id: string; namespace: string }> = await this.ds.query(
-      `SELECT tenant_id, namespace FROM chunks WHERE embedding_version = $1 AND deleted_at IS NULL
-        GROUP BY tenant_id, namespace HAVING count(*) >= $2 ORDER BY tenant_id, namespace`,
-      [embeddingVersion, minChunks],
-    );
-    const scopes = rows.map((r) => ({ tenantId: r.tenant_id, namespace: r.namespace }));
-    const states = await Promise.all(scopes.map((s) => this.state(VectorIndexRepository.indexName({ ...s, embeddingVersion }))));
-    return scopes.filter((_, i) => !states[i]?.valid);
+    const rows = await this.ds.transaction(async (tx) => {
+      await tx.query(`SET LOCAL statement_timeout = 0`);
+      return (await tx.query(
+        `SELECT tenant_id, namespace FROM chunks WHERE embedding_version = $1 AND deleted_at IS NULL
+          GROUP BY tenant_id, namespace HAVING count(*) >= $2 ORDER BY tenant_id, namespace`,
+        [embeddingVersion, minChunks],
+      )) as Array<{ tenant_id: string; namespace: string }>;
+    });
+    const missing: Array<{ tenantId: string; namespace: string }> = [];
+    for (const { tenant_id: tenantId, namespace } of rows) {
+      if (!(await this.state(VectorIndexRepository.indexName({ tenantId, namespace, embeddingVersion })))?.valid)
+        missing.push({ tenantId, namespace });
+    }
+    return missing;
   }
 
   /** Drops the shared per-version indexes of earlier releases; returns their names. */
@@ -177,6 +209,10 @@ export class VectorIndexRepository {
     const row = rows[0];
     return row ? { valid: row.valid, sizeBytes: Number(row.size) } : undefined;
   }
+}
+
+function validIndexSql(name: string): string {
+  return `(SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass(${sqlLiteral(name)})) IS TRUE`;
 }
 
 function int(value: number): number {
