@@ -138,7 +138,7 @@ describe('GDPR erasure', () => {
     expectError(await call('GET', `/v1/governance/erasures/${randomUUID()}`, { token: t.admin }), 404, 'erasure_not_found');
   });
 
-  it('governance has the outbox relay publish the erasure job at once (the relay polls only every 20 s here)', async () => {
+  it('governance has the outbox relay publish the erasure job at once (the relay polls only every 60 s here)', async () => {
     const accepted = await call<{ erasure_id: string; job_id: string }>('POST', '/v1/governance/erase', {
       token: t.admin,
       body: { scope: 'namespace', namespace: 'nothing-here', dry_run: true },
@@ -154,7 +154,7 @@ describe('GDPR erasure', () => {
           )
         ).rows,
     );
-    expect(row!.waited).toBeLessThan(5);
+    expect(row!.waited).toBeLessThan(2);
   });
 
   it('a dry run reports what would be erased and erases nothing', async () => {
@@ -235,6 +235,40 @@ describe('GDPR erasure', () => {
       certificate_sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(audit.body.items.some((e) => e.action === 'erasure.request' && e.target === accepted.body.erasure_id)).toBe(true);
+  });
+
+  it('erasing a namespace drops its HNSW index (whose definition names the tenant and the namespace)', async () => {
+    const documents = Array.from({ length: 50 }, (_, i) => ({
+      doc_id: `x-${i}`,
+      text: `Indexed document ${i}. ` + 'words to embed '.repeat(20),
+    }));
+    const batch = await call<{ job_id: string }>('POST', '/v1/docs/upsert/batch', {
+      token: t.writer,
+      body: { namespace: 'indexed', documents },
+    });
+    expect(batch.status).toBe(202);
+    for (let i = 0; i < 300; i++) {
+      const stats = await call<{ index: { valid: boolean } }>('GET', '/v1/index/stats?namespace=indexed', { token: t.reader });
+      if (stats.body.index.valid) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const ns = await call<{ erasure_id: string }>('POST', '/v1/governance/erase', {
+      token: t.admin,
+      body: { scope: 'namespace', namespace: 'indexed' },
+    });
+    const cert = (await waitErasure(t.admin, ns.body.erasure_id)).certificate!;
+    expect(cert.stores.find((s) => s.store === 'postgres.vector_indexes')).toEqual({
+      store: 'postgres.vector_indexes',
+      before: 1,
+      after: 0,
+      removed: 1,
+    });
+    const left = await withDb(
+      async (c) => (await c.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'chunks' AND indexdef LIKE '%/indexed''%'`)).rows,
+    );
+    expect(left).toEqual([]);
+    const stats = await call<{ index: { valid: boolean } }>('GET', '/v1/index/stats?namespace=indexed', { token: t.reader });
+    expect(stats.body.index.valid).toBe(false);
   });
 
   it('erases a single document and a whole namespace', async () => {

@@ -27,7 +27,7 @@ export default async function setup(): Promise<void> {
       // Small enough that a test's namespace of a few dozen documents gets its own HNSW index.
       VECTOR_INDEX_MIN_CHUNKS: '40',
       // Jobs must start because their creator kicked the outbox relay (over Redis), not because it polled.
-      OUTBOX_POLL_MS: '20000',
+      OUTBOX_POLL_MS: '60000',
     },
   });
   globalThis.__DATAFACTORY_E2E__ = { stack, databaseUrl, receiver };

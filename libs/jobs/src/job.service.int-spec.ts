@@ -126,6 +126,9 @@ describe('JobService (Postgres, Redis)', () => {
       expect(error).toBeInstanceOf(AppError);
       expect(error).toMatchObject({ code: ErrorCode.QueueUnavailable });
       expect(await count(`SELECT count(*) AS n FROM jobs WHERE tenant_id = $1`, [tenant])).toBe(before);
+      // A background caller stores the job anyway: the outbox delivers it once Redis is back.
+      const stored = await offline.create(tenant, { type: 'retention_sweep' }, {}, { checkQueue: false });
+      expect(await count(`SELECT count(*) AS n FROM outbox WHERE job_id = $1`, [stored.job.id])).toBe(1);
     } finally {
       down.disconnect();
     }

@@ -5,7 +5,7 @@ import { Provider } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource, EntityManager } from 'typeorm';
 import { JobOrigin, JobSpec, newJob } from './job-spec';
-import { outboxKickChannel } from './outbox-kick';
+import { kickOutbox } from './outbox-kick';
 
 export interface JobCreationSettings {
   QUEUE_PREFIX: string;
@@ -16,6 +16,11 @@ export interface CreatedJob {
   job: JobRow;
   /** False when an idempotent retry found the job created the first time. */
   created: boolean;
+}
+
+export interface CreateOptions {
+  /** Refuse with queue_unavailable while Redis does not answer (default true). */
+  checkQueue?: boolean;
 }
 
 /** Creates a job inside the caller's transaction. */
@@ -35,19 +40,29 @@ export class JobService {
     private readonly settings: JobCreationSettings,
   ) {}
 
-  create(tenantId: TenantId, spec: JobSpec, origin: JobOrigin = {}): Promise<CreatedJob> {
-    return this.createWith(tenantId, (_tx, create) => create(spec, origin));
+  /**
+   * `checkQueue: false` is for background callers (the retention scheduler): the job is stored and the outbox
+   * delivers it once Redis is back, instead of the whole round being refused.
+   */
+  create(tenantId: TenantId, spec: JobSpec, origin: JobOrigin = {}, opts: CreateOptions = {}): Promise<CreatedJob> {
+    return this.createWith(tenantId, (_tx, create) => create(spec, origin), opts);
   }
 
   /**
    * Runs `work` in one transaction with a `create` bound to it: the caller's rows and its jobs commit or roll back
    * together (an erasure request never exists without its job).
    */
-  async createWith<T>(tenantId: TenantId, work: (tx: EntityManager, create: CreateJob) => Promise<T>): Promise<T> {
+  async createWith<T>(
+    tenantId: TenantId,
+    work: (tx: EntityManager, create: CreateJob) => Promise<T>,
+    opts: CreateOptions = {},
+  ): Promise<T> {
     // Refuse new work while the queue is unreachable, so clients back off; accepted work is safe in Postgres.
-    await pingRedis(this.redis).catch((error: unknown) => {
-      throw new AppError(ErrorCode.QueueUnavailable, 'the job queue (Redis) is unavailable; retry in a few seconds', { cause: error });
-    });
+    if (opts.checkQueue !== false) {
+      await pingRedis(this.redis).catch((error: unknown) => {
+        throw new AppError(ErrorCode.QueueUnavailable, 'the job queue (Redis) is unavailable; retry in a few seconds', { cause: error });
+      });
+    }
     let created = false;
     const result = await this.ds.transaction((tx) =>
       work(tx, async (spec, origin = {}) => {
@@ -56,7 +71,7 @@ export class JobService {
         return res;
       }),
     );
-    if (created) await this.redis.publish(outboxKickChannel(this.settings.QUEUE_PREFIX), '1').catch(() => undefined);
+    if (created) await kickOutbox(this.redis, this.settings.QUEUE_PREFIX);
     return result;
   }
 }

@@ -70,12 +70,22 @@ describe('InternalHttpClient (local HTTP server)', () => {
     expect(seen[1]).toMatchObject({ method: 'GET', url: '/v1/index/stats?namespace=a', body: '' });
   });
 
-  it('sends a request again, once, when the reused connection was closed under it', async () => {
+  it('sends an idempotent request again, once, when the reused connection was closed under it', async () => {
     await client().request('GET', '/warm'); // leaves an idle connection in the pool
     behaviour = 'drop-reused';
-    const res = await client().request<{ ok: boolean; n: number }>('POST', '/v1/search', { body: { q: 1 } });
+    const res = await client().request<{ ok: boolean; n: number }>('POST', '/v1/search', { body: { q: 1 }, idempotent: true });
     expect(res.body).toEqual({ ok: true, n: 1 }); // answered on a fresh connection
     expect(seen.filter((s) => s.url === '/v1/search')).toHaveLength(2);
+  });
+
+  it('does not send any other request twice: the server may have acted on it', async () => {
+    await client().request('GET', '/warm');
+    behaviour = 'drop-reused';
+    const error = await client()
+      .request('POST', '/v1/jobs', { body: { q: 1 } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ErrorCode.DependencyUnavailable });
+    expect(seen.filter((s) => s.url === '/v1/jobs')).toHaveLength(1);
   });
 
   it("passes the service's own error through", async () => {

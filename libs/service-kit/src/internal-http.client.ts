@@ -11,10 +11,11 @@ export interface InternalResponse<T = unknown> {
 
 /**
  * Connections to the other services are kept open and reused. Node's agent closes an idle one before the
- * server's keep-alive timeout (it reads the server's `Keep-Alive` header), and a request that still meets a
- * connection the server has just closed is sent again once (see `send`).
+ * server's keep-alive timeout (it reads the server's `Keep-Alive` header), and an idempotent request that still meets
+ * a connection the server has just closed is sent again once (see `send`).
  */
 const AGENT = new Agent({ keepAlive: true, maxSockets: 256 });
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
 /**
  * HTTP to another service. Carries the internal token, the tenant, the request id and W3C trace
@@ -34,7 +35,14 @@ export class InternalHttpClient {
   async request<T = unknown>(
     method: string,
     path: string,
-    opts: { tenantId?: TenantId | null; apiKeyId?: string; body?: unknown; headers?: Record<string, string> } = {},
+    opts: {
+      tenantId?: TenantId | null;
+      apiKeyId?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+      /** Safe to send twice (a read such as a search); GET, HEAD, PUT and DELETE always are. */
+      idempotent?: boolean;
+    } = {},
   ): Promise<InternalResponse<T>> {
     const ctx = currentContext();
     const headers: Record<string, string> = { ...opts.headers, [InternalHeader.Token]: this.token, accept: 'application/json' };
@@ -56,7 +64,8 @@ export class InternalHttpClient {
     let res: { status: number; text: string };
     const deadline = AbortSignal.timeout(this.timeoutMs);
     try {
-      res = await this.send(method, new URL(path, this.baseUrl), headers, payload, deadline);
+      const retry = opts.idempotent === true || IDEMPOTENT_METHODS.has(method);
+      res = await this.send(method, new URL(path, this.baseUrl), headers, payload, deadline, retry);
     } catch (error) {
       if (deadline.aborted) {
         throw new AppError(ErrorCode.UpstreamTimeout, `the ${this.service} service did not answer within ${this.timeoutMs} ms`, {
@@ -82,18 +91,22 @@ export class InternalHttpClient {
     return { status: res.status, body: body as T };
   }
 
-  /** One exchange; sent again once when a reused connection turns out to have been closed by the server. */
+  /**
+   * One exchange. An idempotent one is sent again, once, when a reused connection turns out to have been closed by
+   * the server: the reset does not prove the server did not act on it, so anything else fails instead.
+   */
   private async send(
     method: string,
     url: URL,
     headers: Record<string, string>,
     payload: string | undefined,
     signal: AbortSignal,
+    retry: boolean,
   ): Promise<{ status: number; text: string }> {
     try {
       return await exchange(method, url, headers, payload, signal);
     } catch (error) {
-      if (!(error instanceof StaleConnectionError)) throw error;
+      if (!retry || !(error instanceof StaleConnectionError)) throw error;
       return exchange(method, url, headers, payload, signal);
     }
   }

@@ -35,7 +35,12 @@ export class SearchController {
     @Body(new ZodValidationPipe(SearchRequestSchema, 'search request')) body: SearchRequest,
   ): Promise<SearchResponse> {
     return (
-      await this.upstream.search.request<SearchResponse>('POST', '/v1/search', { tenantId: auth.tenantId, apiKeyId: auth.keyId, body })
+      await this.upstream.search.request<SearchResponse>('POST', '/v1/search', {
+        tenantId: auth.tenantId,
+        apiKeyId: auth.keyId,
+        body,
+        idempotent: true,
+      })
     ).body;
   }
 

@@ -1,5 +1,5 @@
 import { AppError, ErasureCertificate, ErrorCode } from '@datafactory/contracts';
-import { AuditRepository, ERASURE_STORES, ErasureRepository, ErasureTarget, StoreCount } from '@datafactory/db';
+import { AuditRepository, ERASURE_STORES, ErasureRepository, ErasureTarget, StoreCount, VectorIndexRepository } from '@datafactory/db';
 import { canonicalJson } from '@datafactory/service-kit';
 import { Metrics } from '@datafactory/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
@@ -22,6 +22,7 @@ export class ErasureHandler implements JobHandler {
     private readonly audit: AuditRepository,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly metrics: Metrics,
+    private readonly vectorIndexes: VectorIndexRepository,
   ) {}
 
   async run(ctx: JobContext): Promise<HandlerOutcome> {
@@ -47,9 +48,14 @@ export class ErasureHandler implements JobHandler {
     const documents = before.find((s) => s.store === 'postgres.documents')?.count ?? 0;
     let after: StoreCount[] = before;
     let unreferenced = 0;
+    let indexes = { before: 0, after: 0 };
     if (!request.dryRun) {
       await this.erasures.erase(job.tenantId, target);
       unreferenced = await this.erasures.purgeUnreferencedEmbeddings();
+      // A namespace's HNSW index names the tenant and the namespace in its definition.
+      if (request.scope === 'namespace' || request.scope === 'tenant') {
+        indexes = await this.vectorIndexes.dropScopeIndexes(job.tenantId, request.scope === 'namespace' ? request.namespace : null);
+      }
       after = await this.erasures.countStores(this.erasures.connection(), job.tenantId, target);
     }
 
@@ -72,6 +78,9 @@ export class ErasureHandler implements JobHandler {
         ...(request.dryRun
           ? []
           : [{ store: 'postgres.embedding_cache (unreferenced)', before: unreferenced, after: 0, removed: unreferenced }]),
+        ...(request.dryRun || (request.scope !== 'namespace' && request.scope !== 'tenant')
+          ? []
+          : [{ store: 'postgres.vector_indexes', ...indexes, removed: indexes.before - indexes.after }]),
       ],
       verification: ERASURE_STORES.map((s, i) => ({
         check: `${s.store} left`,

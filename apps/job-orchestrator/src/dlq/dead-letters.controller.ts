@@ -8,9 +8,11 @@ import {
 } from '@datafactory/contracts';
 import { DeadLettersRepository, JobsRepository } from '@datafactory/db';
 import { InternalAuthGuard, TenantOrAdmin, ZodValidationPipe, decodeCursor, keysetPage } from '@datafactory/service-kit';
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { toDeadLetter, toJobResponse } from '../jobs/job.mapper';
-import { OutboxRelay } from '../relay/outbox-relay.service';
+import { kickOutbox } from '@datafactory/jobs';
+import { Redis } from 'ioredis';
+import { JobOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../job-orchestrator.config';
 
 /** Dead letters: tenant-scoped for tenant keys, every tenant's for the admin token. */
 @Controller('v1/dlq')
@@ -19,7 +21,8 @@ export class DeadLettersController {
   constructor(
     private readonly deadLetters: DeadLettersRepository,
     private readonly jobs: JobsRepository,
-    private readonly relay: OutboxRelay,
+    @Inject(Redis) private readonly redis: Redis,
+    @Inject(ORCHESTRATOR_CONFIG) private readonly config: JobOrchestratorConfig,
   ) {}
 
   @Get()
@@ -48,7 +51,8 @@ export class DeadLettersController {
     @Param('jobId', new ZodValidationPipe(UuidParamSchema, 'job_id')) jobId: string,
   ): Promise<JobResponse> {
     const job = await this.jobs.replay(tenantId, jobId);
-    this.relay.kick();
+    // The relay may run in another replica (OUTBOX_RELAY_ENABLED=false here): tell it over Redis.
+    await kickOutbox(this.redis, this.config.QUEUE_PREFIX);
     return toJobResponse(job);
   }
 }

@@ -37,12 +37,18 @@ export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplica
     const window = Math.floor(now / this.config.RETENTION_SWEEP_INTERVAL_MS);
     let created = 0;
     for (const tenantId of await this.retention.tenantIds()) {
-      const res = await this.jobs.create(
-        asTenantId(tenantId),
-        { type: 'retention_sweep' },
-        { idempotencyKey: `retention-sweep:${window}`, requestHash: 'scheduler' },
-      );
-      if (res.created) created++;
+      // Stored even while Redis is down (the outbox delivers it later); one tenant's failure does not stop the round.
+      try {
+        const res = await this.jobs.create(
+          asTenantId(tenantId),
+          { type: 'retention_sweep' },
+          { idempotencyKey: `retention-sweep:${window}`, requestHash: 'scheduler' },
+          { checkQueue: false },
+        );
+        if (res.created) created++;
+      } catch (error) {
+        this.logger.warn(`retention sweep of tenant ${tenantId} not scheduled: ${(error as Error).message}`);
+      }
     }
     return created;
   }

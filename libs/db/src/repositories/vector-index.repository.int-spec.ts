@@ -155,4 +155,32 @@ describe('VectorIndexRepository (Postgres)', () => {
     await expect(indexes.ensure(bad, BUILD)).rejects.toThrow(RangeError);
     expect(await definitions(VectorIndexRepository.indexName(bad))).toEqual([]);
   });
+
+  it("finds and drops the indexes of one namespace, then of the whole tenant, and no one else's", async () => {
+    await seed(scope('erase-a'), 3);
+    await seed(scope('erase-b'), 3);
+    await indexes.ensure(scope('erase-a'), BUILD);
+    await indexes.ensure(scope('erase-b'), BUILD);
+    const other = ((await ds.query(`INSERT INTO tenants (name) VALUES ('vector-index other') RETURNING id`)) as Array<{ id: string }>)[0]!
+      .id;
+    const theirs = { ...scope('erase-a'), tenantId: other };
+    await seed(theirs, 3);
+    await indexes.ensure(theirs, BUILD);
+
+    expect(await indexes.scopeIndexes(tenantId, 'erase-a')).toEqual([VectorIndexRepository.indexName(scope('erase-a'))]);
+    await expect(indexes.dropScopeIndexes(tenantId, 'erase-a')).resolves.toEqual({ before: 1, after: 0 });
+    await expect(indexes.describe(scope('erase-b'))).resolves.toMatchObject({ valid: true });
+
+    const all = await indexes.scopeIndexes(tenantId, null);
+    expect(all).toContain(VectorIndexRepository.indexName(scope('erase-b')));
+    expect(all).not.toContain(VectorIndexRepository.indexName(theirs));
+    await expect(indexes.dropScopeIndexes(tenantId, null)).resolves.toEqual({ before: all.length, after: 0 });
+    await expect(indexes.describe(theirs)).resolves.toMatchObject({ valid: true });
+  });
+
+  it('names and predicates use the tenant id as Postgres prints it (lower case)', () => {
+    const upper = { ...scope('case'), tenantId: tenantId.toUpperCase() };
+    expect(VectorIndexRepository.indexName(upper)).toBe(VectorIndexRepository.indexName(scope('case')));
+    expect(VectorIndexRepository.predicateSql(upper)).toBe(VectorIndexRepository.predicateSql(scope('case')));
+  });
 });

@@ -52,7 +52,8 @@ export class VectorIndexRepository {
   constructor(private readonly ds: DataSource) {}
 
   static indexName(scope: Pick<VectorIndexScope, 'tenantId' | 'namespace' | 'embeddingVersion'>): string {
-    const digest = createHash('sha256').update(`${scope.tenantId}\u0000${scope.namespace}\u0000${scope.embeddingVersion}`).digest('hex');
+    const tenantId = scope.tenantId.toLowerCase(); // as `tenant_id::text` prints it
+    const digest = createHash('sha256').update(`${tenantId}\u0000${scope.namespace}\u0000${scope.embeddingVersion}`).digest('hex');
     return `chunks_hnsw_${digest.slice(0, 24)}`;
   }
 
@@ -66,7 +67,7 @@ export class VectorIndexRepository {
   static predicateSql(scope: Pick<VectorIndexScope, 'tenantId' | 'namespace' | 'embeddingVersion'>, alias?: string): string {
     const col = (name: string): string => (alias ? `${alias}.${name}` : name);
     return (
-      `${VectorIndexRepository.scopeKeySql(alias)} = ${sqlLiteral(`${scope.tenantId}/${scope.namespace}`)}` +
+      `${VectorIndexRepository.scopeKeySql(alias)} = ${sqlLiteral(`${scope.tenantId.toLowerCase()}/${scope.namespace}`)}` +
       ` AND ${col('embedding_version')} = ${sqlLiteral(scope.embeddingVersion)} AND ${col('deleted_at')} IS NULL`
     );
   }
@@ -182,6 +183,29 @@ export class VectorIndexRepository {
         missing.push({ tenantId, namespace });
     }
     return missing;
+  }
+
+  /**
+   * The indexes of a tenant's namespace (every embedding version), or of all its namespaces when `namespace` is
+   * null: their definitions name the tenant and the namespace, so an erasure of either drops them.
+   */
+  async scopeIndexes(tenantId: string, namespace: string | null): Promise<string[]> {
+    // The predicate as Postgres prints it holds the scope key as a quoted literal: '<tenant>/<namespace>'::text.
+    const needle = namespace === null ? `'${tenantId.toLowerCase()}/` : sqlLiteral(`${tenantId.toLowerCase()}/${namespace}`);
+    const rows: Array<{ name: string }> = await this.ds.query(
+      `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE i.indrelid = to_regclass('chunks') AND c.relname ~ '^chunks_hnsw_[0-9a-f]{24}$'
+          AND position($1 IN pg_get_expr(i.indpred, i.indrelid)) > 0 ORDER BY 1`,
+      [needle],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  /** Drops {@link scopeIndexes}; returns how many there were and how many are left. */
+  async dropScopeIndexes(tenantId: string, namespace: string | null): Promise<{ before: number; after: number }> {
+    const names = await this.scopeIndexes(tenantId, namespace);
+    for (const name of names) await this.ds.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+    return { before: names.length, after: (await this.scopeIndexes(tenantId, namespace)).length };
   }
 
   /** Drops the shared per-version indexes of earlier releases; returns their names. */
