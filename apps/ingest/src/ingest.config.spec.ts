@@ -32,6 +32,19 @@ describe('loadIngestConfig', () => {
     expect(config.EMBEDDING_BASE_URL).toBeUndefined();
   });
 
+  it('defaults the vector index settings and refuses a build memory Postgres would not take', () => {
+    expect(loadIngestConfig({ ...MINIMAL })).toMatchObject({
+      VECTOR_INDEX_MIN_CHUNKS: 1000,
+      VECTOR_INDEX_M: 16,
+      VECTOR_INDEX_EF_CONSTRUCTION: 64,
+      VECTOR_INDEX_BUILD_MEMORY: '256MB',
+    });
+    expect(loadIngestConfig({ ...MINIMAL, VECTOR_INDEX_BUILD_MEMORY: '2047GB' }).VECTOR_INDEX_BUILD_MEMORY).toBe('2047GB');
+    for (const bad of ['9999999GB', '512kB', '256', '1TB', '0MB']) {
+      expect(problems({ ...MINIMAL, VECTOR_INDEX_BUILD_MEMORY: bad }).join('\n')).toMatch(/VECTOR_INDEX_BUILD_MEMORY/);
+    }
+  });
+
   it('treats the empty values of a fresh .env (EMBEDDING_BASE_URL= ...) as unset', () => {
     const config = loadIngestConfig({
       ...MINIMAL,

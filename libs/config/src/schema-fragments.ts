@@ -124,6 +124,15 @@ export function checkChunkingConfig(c: z.output<typeof chunkingConfig>, ctx: z.R
   }
 }
 
+/** Postgres's largest `maintenance_work_mem` on 64-bit systems (MAX_KILOBYTES, INT_MAX kB), rounded down to a whole GB. */
+const MAX_MAINTENANCE_WORK_MEM_KB = 2047 * 1024 * 1024;
+const KB_PER_UNIT: Record<string, number> = { kB: 1, MB: 1024, GB: 1024 * 1024 };
+
+function memoryKb(size: string): number {
+  const unit = size.slice(-2);
+  return Number(size.slice(0, -2)) * (KB_PER_UNIT[unit] ?? Number.NaN);
+}
+
 /** Per-scope HNSW indexes (docs/adr/0014): when a scope gets one, and how it is built. */
 export const vectorIndexConfig = z.object({
   /** A scope (tenant, namespace, embedding version) with fewer live chunks is searched exactly, without an index. */
@@ -133,7 +142,11 @@ export const vectorIndexConfig = z.object({
   /** Postgres `maintenance_work_mem` of a build; the graph should fit (about 2 × the vectors' size). */
   VECTOR_INDEX_BUILD_MEMORY: z
     .string()
-    .regex(/^[1-9][0-9]{0,6}(kB|MB|GB)$/, 'must be a Postgres memory size such as 256MB or 1GB')
+    .regex(/^[1-9][0-9]{0,9}(kB|MB|GB)$/, 'must be a Postgres memory size such as 256MB or 1GB')
+    .refine(
+      (v) => memoryKb(v) >= 1024 && memoryKb(v) <= MAX_MAINTENANCE_WORK_MEM_KB,
+      'must be between 1MB and 2047GB (maintenance_work_mem)',
+    )
     .default('256MB'),
 });
 
