@@ -133,4 +133,19 @@ describe('JobService (Postgres, Redis)', () => {
       down.disconnect();
     }
   });
+
+  it('knows whether another unfinished batch of the namespace still has documents to write (the last one builds the index)', async () => {
+    const jobs = new JobsRepository(ds);
+    const batch = (namespace: string) =>
+      service.create(tenant, { type: 'batch_upsert', namespace, priority: JobPriority.Batch, documents: [{ doc_id: 'd', text: 't' }] });
+    const first = (await batch('last-one')).job;
+    const second = (await batch('last-one')).job;
+    await batch('elsewhere');
+    expect(await jobs.otherBatchesWriting(tenant, 'last-one', first.id)).toBe(true);
+    await ds.query(`UPDATE job_items SET status = 'done' WHERE job_id = $1`, [second.id]);
+    expect(await jobs.otherBatchesWriting(tenant, 'last-one', first.id)).toBe(false);
+    await ds.query(`UPDATE job_items SET status = 'pending' WHERE job_id = $1`, [second.id]);
+    await ds.query(`UPDATE jobs SET status = 'cancelled' WHERE id = $1`, [second.id]);
+    expect(await jobs.otherBatchesWriting(tenant, 'last-one', first.id)).toBe(false); // an ended job writes nothing more
+  });
 });
