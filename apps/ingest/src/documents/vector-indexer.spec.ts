@@ -7,13 +7,17 @@ import { VectorIndexer } from './vector-indexer';
 
 // @nestjs/common is ESM-only and the unit-test runtime is CommonJS (see libs/service-kit/src/error-body.spec.ts):
 // the decorators become no-ops and the logger records what it is told.
-const logged: { warn: string[] } = { warn: [] };
+const logged: { log: string[]; warn: string[]; error: string[] } = { log: [], warn: [], error: [] };
 jest.mock('@nestjs/common', () => ({
   Injectable: () => () => undefined,
   Inject: () => () => undefined,
   Logger: class {
-    log(): void {}
-    error(): void {}
+    log(message: string): void {
+      logged.log.push(message);
+    }
+    error(message: string): void {
+      logged.error.push(message);
+    }
     warn(message: string): void {
       logged.warn.push(message);
     }
