@@ -25,7 +25,12 @@ jest.mock('@nestjs/common', () => ({
 }));
 jest.mock('@datafactory/service-kit', () => ({ EMBEDDING_PROVIDER: Symbol('EMBEDDING_PROVIDER') }));
 jest.mock('@datafactory/telemetry', () => ({ Metrics: class {} }));
-jest.mock('@datafactory/db', () => ({ VectorIndexRepository: { indexName: () => 'chunks_hnsw_test' } }));
+jest.mock('@datafactory/db', () => ({
+  VectorIndexRepository: {
+    indexName: () => 'chunks_hnsw_test',
+    scopeKey: (tenantId: string, namespace: string) => `${tenantId}/${namespace}`,
+  },
+}));
 jest.mock('../ingest.config', () => ({ INGEST_CONFIG: Symbol('INGEST_CONFIG') }));
 
 const TENANT: TenantId = asTenantId('0b8e6c1e-7d4e-4c1a-9f3e-2a1b3c4d5e6f');

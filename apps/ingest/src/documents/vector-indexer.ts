@@ -60,7 +60,7 @@ export class VectorIndexer implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Builds the scope's index if it is due (after any build queued before it) and resolves with what happened. */
   ensure(tenantId: TenantId, namespace: string): Promise<VectorIndexOutcome> {
-    const key = scopeKey(tenantId, namespace);
+    const key = VectorIndexRepository.scopeKey(tenantId, namespace);
     if (this.knownIndexed(key)) return Promise.resolve('exists');
     let run = this.running.get(key);
     if (!run) {
@@ -73,7 +73,7 @@ export class VectorIndexer implements OnApplicationBootstrap, BeforeApplicationS
 
   /** After a single write: {@link ensure} in the background, at most every few seconds per scope. */
   ensureSoon(tenantId: TenantId, namespace: string): void {
-    const key = scopeKey(tenantId, namespace);
+    const key = VectorIndexRepository.scopeKey(tenantId, namespace);
     if (this.knownIndexed(key) || this.running.has(key) || Date.now() - (this.checkedAt.get(key) ?? 0) < RECHECK_MS) return;
     this.ensure(tenantId, namespace).catch((err: unknown) => this.logger.warn(`index of ${key} not built: ${String(err)}`));
   }
@@ -87,7 +87,7 @@ export class VectorIndexer implements OnApplicationBootstrap, BeforeApplicationS
     let settled = false;
     const build = this.ensure(tenantId, namespace).then(
       () => undefined,
-      (err: unknown) => this.logger.warn(`index of ${scopeKey(tenantId, namespace)} not built: ${String(err)}`),
+      (err: unknown) => this.logger.warn(`index of ${VectorIndexRepository.scopeKey(tenantId, namespace)} not built: ${String(err)}`),
     );
     void build.finally(() => (settled = true));
     const deadline = Date.now() + JOB_WAIT_MS;
@@ -147,8 +147,4 @@ export class VectorIndexer implements OnApplicationBootstrap, BeforeApplicationS
     const dropped = await this.indexes.dropLegacyIndexes();
     if (dropped.length > 0) this.logger.log(`dropped the shared per-version indexes ${dropped.join(', ')}: every scope has its own`);
   }
-}
-
-function scopeKey(tenantId: string, namespace: string): string {
-  return `${tenantId}/${namespace}`;
 }

@@ -59,16 +59,19 @@ export class VectorIndexRepository {
 
   /** `tenant_id::text || '/' || namespace`: unambiguous, as a uuid's text has a fixed length. */
   static scopeKeySql(alias?: string): string {
-    const col = (name: string): string => (alias ? `${alias}.${name}` : name);
-    return `(${col('tenant_id')}::text || '/' || ${col('namespace')})`;
+    return `(${column(alias, 'tenant_id')}::text || '/' || ${column(alias, 'namespace')})`;
+  }
+
+  /** The value of {@link scopeKeySql} for a scope: the tenant id as `tenant_id::text` prints it (lower case). */
+  static scopeKey(tenantId: string, namespace: string): string {
+    return `${tenantId.toLowerCase()}/${namespace}`;
   }
 
   /** The index's predicate; a query that writes the same conjuncts can use the index. */
   static predicateSql(scope: Pick<VectorIndexScope, 'tenantId' | 'namespace' | 'embeddingVersion'>, alias?: string): string {
-    const col = (name: string): string => (alias ? `${alias}.${name}` : name);
     return (
-      `${VectorIndexRepository.scopeKeySql(alias)} = ${sqlLiteral(`${scope.tenantId.toLowerCase()}/${scope.namespace}`)}` +
-      ` AND ${col('embedding_version')} = ${sqlLiteral(scope.embeddingVersion)} AND ${col('deleted_at')} IS NULL`
+      `${VectorIndexRepository.scopeKeySql(alias)} = ${sqlLiteral(VectorIndexRepository.scopeKey(scope.tenantId, scope.namespace))}` +
+      ` AND ${column(alias, 'embedding_version')} = ${sqlLiteral(scope.embeddingVersion)} AND ${column(alias, 'deleted_at')} IS NULL`
     );
   }
 
@@ -191,7 +194,10 @@ export class VectorIndexRepository {
    */
   async scopeIndexes(tenantId: string, namespace: string | null): Promise<string[]> {
     // The predicate as Postgres prints it holds the scope key as a quoted literal: '<tenant>/<namespace>'::text.
-    const needle = namespace === null ? `'${tenantId.toLowerCase()}/` : sqlLiteral(`${tenantId.toLowerCase()}/${namespace}`);
+    const needle =
+      namespace === null
+        ? `'${VectorIndexRepository.scopeKey(tenantId, '')}`
+        : sqlLiteral(VectorIndexRepository.scopeKey(tenantId, namespace));
     const rows: Array<{ name: string }> = await this.ds.query(
       `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
         WHERE i.indrelid = to_regclass('chunks') AND c.relname ~ '^chunks_hnsw_[0-9a-f]{24}$'
@@ -233,6 +239,10 @@ export class VectorIndexRepository {
     const row = rows[0];
     return row ? { valid: row.valid, sizeBytes: Number(row.size) } : undefined;
   }
+}
+
+function column(alias: string | undefined, name: string): string {
+  return alias ? `${alias}.${name}` : name;
 }
 
 function validIndexSql(name: string): string {
