@@ -12,6 +12,8 @@ export * from './repositories/vector-index.repository';
 export * from './repositories/index-stats.repository';
 export * from './repositories/database-health.repository';
 export * from './repositories/jobs.repository';
+export * from './repositories/job-items.repository';
+export * from './repositories/job-lease';
 export * from './repositories/outbox.repository';
 export * from './repositories/dead-letters.repository';
 export * from './repositories/idempotency.repository';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { AppError, ErrorCode, JobPriority, TenantId, asTenantId } from '@datafactory/contracts';
-import { ErasureRepository, JobsRepository, createDataSource } from '@datafactory/db';
+import { ErasureRepository, JobItemsRepository, JobsRepository, createDataSource } from '@datafactory/db';
 import { createRedisClient } from '@datafactory/queue';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -135,7 +135,7 @@ describe('JobService (Postgres, Redis)', () => {
   });
 
   it('knows whether another unfinished batch of the namespace still has documents to write (the last one builds the index)', async () => {
-    const jobs = new JobsRepository(ds);
+    const jobs = new JobItemsRepository(ds);
     const batch = (namespace: string) =>
       service.create(tenant, { type: 'batch_upsert', namespace, priority: JobPriority.Batch, documents: [{ doc_id: 'd', text: 't' }] });
     const first = (await batch('last-one')).job;

@@ -1,5 +1,5 @@
 import { DEFAULT_NAMESPACE } from '@datafactory/contracts';
-import { ItemSettlement, JobItem, JobsRepository } from '@datafactory/db';
+import { ItemSettlement, JobItem, JobItemsRepository } from '@datafactory/db';
 import { Inject, Injectable } from '@nestjs/common';
 import { VectorIndexer } from '../documents/vector-indexer';
 import { GroupPlan, UpsertDocumentUseCase, UpsertResult } from '../documents/upsert-document.use-case';
@@ -20,7 +20,7 @@ export class BatchUpsertHandler implements JobHandler {
   readonly type = 'batch_upsert' as const;
 
   constructor(
-    private readonly jobs: JobsRepository,
+    private readonly items: JobItemsRepository,
     private readonly upsert: UpsertDocumentUseCase,
     private readonly vectorIndexer: VectorIndexer,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
@@ -46,7 +46,7 @@ export class BatchUpsertHandler implements JobHandler {
     };
     let after = -1;
     for (;;) {
-      const items = await this.jobs.pendingItems(job.id, after, PAGE);
+      const items = await this.items.pendingItems(job.id, after, PAGE);
       if (items.length === 0) break;
       const limits = { docs: this.config.WORKER_WRITE_GROUP_DOCS, bytes: WRITE_GROUP_MAX_BYTES };
       const groups = writeGroups(
@@ -66,7 +66,7 @@ export class BatchUpsertHandler implements JobHandler {
         await this.upsert.commitGroup(job.tenantId, current, {
           // Items without a result stay pending: the provider failed at or before them, and the attempt will throw.
           settle: (tx, results) =>
-            this.jobs.settleItems(
+            this.items.settleItems(
               tx,
               ctx.lease,
               group.flatMap((item, i) => {
@@ -78,17 +78,17 @@ export class BatchUpsertHandler implements JobHandler {
         after = (group[group.length - 1] as JobItem).ordinal;
         if (await ctx.progress({})) {
           this.vectorIndexer.ensureSoon(job.tenantId, namespace);
-          return { kind: 'cancelled', result: await this.jobs.itemSummary(job.id) };
+          return { kind: 'cancelled', result: await this.items.itemSummary(job.id) };
         }
       }
     }
     await ctx.progress({}, true);
     // A large first load into a scope is indexed once, in bulk, by the last of its batch jobs to finish writing
     // (the jobs before it complete with their documents searched exactly until then), and before that job completes.
-    if (!(await this.jobs.otherBatchesWriting(job.tenantId, namespace, job.id))) {
+    if (!(await this.items.otherBatchesWriting(job.tenantId, namespace, job.id))) {
       await this.vectorIndexer.awaitIndex(job.tenantId, namespace, () => ctx.shouldYield());
     }
-    return { kind: 'completed', result: await this.jobs.itemSummary(job.id) };
+    return { kind: 'completed', result: await this.items.itemSummary(job.id) };
   }
 }
 
