@@ -33,6 +33,8 @@ module.exports = {
   reporters: ['default', '<rootDir>/tools/jest/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    // The structure itself: the owner map in docs/architecture.md against the code, and the lint boundaries.
+    { ...common, displayName: 'architecture', testMatch: ['<rootDir>/tests/architecture/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',

@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { OtlpReceiver, RunningStack, createTestDatabase, repoRoot, startStack } from '../../libs/testing/src';
+// Global set-up runs outside Jest's module mapping: import the harness files, not the barrel (which pulls in @datafactory/*).
+import { OtlpReceiver } from '../../libs/testing/src/otlp-receiver';
+import { RunningStack, repoRoot, startStack } from '../../libs/testing/src/stack';
+import { createTestDatabase } from '../../libs/testing/src/test-database';
 
 declare global {
   var __DATAFACTORY_E2E__: { stack: RunningStack; databaseUrl: string; receiver: OtlpReceiver } | undefined;

@@ -1,4 +1,5 @@
-import { cleanRedis, dropTestDatabase, stopStack } from '../../libs/testing/src';
+import { cleanRedis, stopStack } from '../../libs/testing/src/stack';
+import { dropTestDatabase } from '../../libs/testing/src/test-database';
 
 export default async function teardown(): Promise<void> {
   const e2e = globalThis.__DATAFACTORY_E2E__;

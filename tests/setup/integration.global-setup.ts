@@ -1,4 +1,4 @@
-import { createTestDatabase } from '../../libs/testing/src';
+import { createTestDatabase } from '../../libs/testing/src/test-database';
 
 /** One migrated database for the integration tests; each test file creates its own tenants. */
 export default async function setup(): Promise<void> {

@@ -1,4 +1,5 @@
-import { ApiKeysRepository, AuditRepository, IdempotencyRepository, TenantsRepository } from '@datafactory/db';
+import { ApiKeysRepository, IdempotencyRepository, TenantsRepository } from '@datafactory/gateway-data';
+import { AuditRepository } from '@datafactory/audit';
 import { BasicServiceModule, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';

@@ -1,5 +1,7 @@
-import { AuditRepository, ErasureRepository, JobsRepository, NamespaceSettingsRepository, RetentionRepository } from '@datafactory/db';
-import { jobServiceProvider } from '@datafactory/jobs';
+import { AuditRepository } from '@datafactory/audit';
+import { ErasureRepository } from '@datafactory/erasure';
+import { jobServiceProvider, JobsRepository } from '@datafactory/jobs';
+import { NamespaceSettingsRepository, RetentionRepository } from '@datafactory/governance-data';
 import { BasicServiceModule, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditController } from './audit/audit.controller';

@@ -1,13 +1,7 @@
-import {
-  AuditRepository,
-  DocumentsRepository,
-  ErasureRepository,
-  JobItemsRepository,
-  JobsRepository,
-  NamespaceSettingsRepository,
-  RetentionRepository,
-  VectorIndexRepository,
-} from '@datafactory/db';
+import { AuditRepository } from '@datafactory/audit';
+import { DocumentsRepository, PiiPolicyReader, RetentionSweepRepository, VectorIndexRepository } from '@datafactory/ingest-data';
+import { ErasureRepository } from '@datafactory/erasure';
+import { JobItemsRepository, JobsRepository } from '@datafactory/jobs';
 import { JobEventsNotifier } from '@datafactory/queue';
 import { Redis } from 'ioredis';
 import { BasicServiceModule, embeddingProvider, repositoryProviders } from '@datafactory/service-kit';
@@ -38,10 +32,10 @@ export class IngestModule {
           VectorIndexRepository,
           JobsRepository,
           JobItemsRepository,
-          NamespaceSettingsRepository,
+          PiiPolicyReader,
           ErasureRepository,
           AuditRepository,
-          RetentionRepository,
+          RetentionSweepRepository,
         ]),
         UpsertDocumentUseCase,
         VectorIndexer,

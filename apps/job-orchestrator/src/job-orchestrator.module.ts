@@ -1,5 +1,5 @@
-import { DeadLettersRepository, JobsRepository, OutboxRepository, RetentionRepository } from '@datafactory/db';
-import { jobServiceProvider } from '@datafactory/jobs';
+import { DeadLettersRepository, jobServiceProvider, JobsRepository, OutboxRepository } from '@datafactory/jobs';
+import { TenantDirectoryRepository } from '@datafactory/job-orchestrator-data';
 import { BasicServiceModule, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DeadLettersController } from './dlq/dead-letters.controller';
@@ -27,7 +27,7 @@ export class JobOrchestratorModule {
       controllers: [JobsController, DeadLettersController],
       providers: [
         { provide: ORCHESTRATOR_CONFIG, useValue: config },
-        ...repositoryProviders([JobsRepository, OutboxRepository, DeadLettersRepository, RetentionRepository]),
+        ...repositoryProviders([JobsRepository, OutboxRepository, DeadLettersRepository, TenantDirectoryRepository]),
         jobServiceProvider(config),
         ...queueProviders,
         QueueCloser,

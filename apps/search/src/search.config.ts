@@ -12,7 +12,7 @@ import {
   whenFieldsValid,
   metricsPort,
 } from '@datafactory/config';
-import type { SearchTuning } from '@datafactory/db';
+import type { SearchTuning } from '@datafactory/search-data';
 import { z } from 'zod';
 
 export const searchConfigSchema = z

@@ -1,4 +1,5 @@
-import { IndexStatsRepository, SearchRepository, VectorIndexRepository } from '@datafactory/db';
+import { IndexStatsRepository, SearchRepository } from '@datafactory/search-data';
+import { VectorIndexCatalog } from '@datafactory/db';
 import { BasicServiceModule, embeddingProvider, repositoryProviders } from '@datafactory/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -20,7 +21,7 @@ export class SearchModule {
         { provide: SEARCH_CONFIG, useValue: config },
         embeddingProvider(config),
         { provide: SearchRepository, useFactory: (ds: DataSource) => new SearchRepository(ds, tuning), inject: [DataSource] },
-        ...repositoryProviders([IndexStatsRepository, VectorIndexRepository]),
+        ...repositoryProviders([IndexStatsRepository, VectorIndexCatalog]),
         SearchUseCase,
         IndexStatsUseCase,
       ],

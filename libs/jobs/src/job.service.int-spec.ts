@@ -1,7 +1,10 @@
+import { IntegrationDb, openIntegrationDb } from '@datafactory/testing';
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { AppError, ErrorCode, JobPriority, TenantId, asTenantId } from '@datafactory/contracts';
-import { ErasureRepository, JobItemsRepository, JobsRepository, createDataSource } from '@datafactory/db';
+import { AppError, ErrorCode, JobPriority, TenantId } from '@datafactory/contracts';
+import { ErasureRepository } from '@datafactory/erasure';
+import { JobItemsRepository } from './job-items.repository';
+import { JobsRepository } from './jobs.repository';
 import { createRedisClient } from '@datafactory/queue';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -12,6 +15,7 @@ const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 /** JobService on the real schema and a real Redis: what commits together, what is refused, and the relay's kick. */
 describe('JobService (Postgres, Redis)', () => {
+  let db: IntegrationDb;
   let ds: DataSource;
   let redis: Redis;
   let service: JobService;
@@ -20,21 +24,17 @@ describe('JobService (Postgres, Redis)', () => {
   const settings = { QUEUE_PREFIX: prefix, JOB_MAX_ATTEMPTS: 7 };
 
   beforeAll(async () => {
-    const url = process.env['DATAFACTORY_TEST_DATABASE_URL'];
-    if (!url) throw new Error('DATAFACTORY_TEST_DATABASE_URL is not set (the integration globalSetup sets it)');
-    ds = createDataSource({ url, poolSize: 4, statementTimeoutMs: 15_000, applicationName: 'df-int-job-service' });
-    await ds.initialize();
+    db = await openIntegrationDb({ name: 'job-service', poolSize: 4, statementTimeoutMs: 15_000 });
+    ds = db.ds;
     redis = createRedisClient(redisUrl, 'df-int-job-service');
     await new Promise((resolve) => redis.once('ready', resolve)); // the client has no offline queue
     service = new JobService(ds, new JobsRepository(ds), redis, settings);
-    tenant = asTenantId(
-      ((await ds.query(`INSERT INTO tenants (name) VALUES ('job service int') RETURNING id`)) as Array<{ id: string }>)[0]!.id,
-    );
+    tenant = await db.tenant('job service int');
   });
 
   afterAll(async () => {
     redis?.disconnect();
-    await ds?.destroy();
+    await db?.close();
   });
 
   const count = async (sql: string, params: unknown[]): Promise<number> =>

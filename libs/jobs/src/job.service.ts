@@ -1,5 +1,5 @@
 import { AppError, ErrorCode, TenantId } from '@datafactory/contracts';
-import { JobRow, JobsRepository } from '@datafactory/db';
+import { JobRow, JobsRepository } from './jobs.repository';
 import { pingRedis } from '@datafactory/queue';
 import { Provider } from '@nestjs/common';
 import { Redis } from 'ioredis';

@@ -1,4 +1,4 @@
-import { DatabaseSettings, DatabaseHealthRepository, createDataSource, pendingMigrations } from '@datafactory/db';
+import { createDataSource, DatabaseHealthRepository, DatabaseSettings, pendingMigrations } from '@datafactory/db';
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StartupError } from './bootstrap';

@@ -3,3 +3,4 @@ export * from './test-database';
 export * from './local-postgres';
 export * from './local-redis';
 export * from './otlp-receiver';
+export * from './integration-db';

@@ -8,7 +8,7 @@ import {
   TenantResponse,
   asTenantId,
 } from '@datafactory/contracts';
-import { ApiKeysRepository, TenantsRepository } from '@datafactory/db';
+import { ApiKeysRepository, TenantsRepository } from '@datafactory/gateway-data';
 import { Injectable } from '@nestjs/common';
 import { ApiKeyCodec } from '../auth/api-key.codec';
 

@@ -1,5 +1,5 @@
 import { ApiKeyRole, AppError, ErrorCode } from '@datafactory/contracts';
-import { ApiKeysRepository } from '@datafactory/db';
+import { ApiKeysRepository } from '@datafactory/gateway-data';
 import { PUBLIC_ROUTE, currentContext } from '@datafactory/service-kit';
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';

@@ -1,5 +1,5 @@
 import { AppError, AuditAction, ErrorCode } from '@datafactory/contracts';
-import { AuditRepository } from '@datafactory/db';
+import { AuditRepository } from '@datafactory/audit';
 import { currentContext } from '@datafactory/service-kit';
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';

@@ -1,6 +1,6 @@
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { AppError, ErrorCode, InternalHeader } from '@datafactory/contracts';
-import { IdempotencyRepository } from '@datafactory/db';
+import { IdempotencyRepository } from '@datafactory/gateway-data';
 import { canonicalJson, toErrorResponse } from '@datafactory/service-kit';
 import {
   CallHandler,

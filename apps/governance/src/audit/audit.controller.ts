@@ -1,5 +1,5 @@
 import { AuditVerification, ListAuditQuery, ListAuditQuerySchema, ListAuditResponse, TenantId } from '@datafactory/contracts';
-import { AuditRepository } from '@datafactory/db';
+import { AuditRepository } from '@datafactory/audit';
 import { InternalAuthGuard, TenantOrAdmin, ZodValidationPipe, decodeCursor, keysetPage } from '@datafactory/service-kit';
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { toAuditEvent } from './audit.mapper';

@@ -1,5 +1,5 @@
 import { AuditAction, AuditEvent } from '@datafactory/contracts';
-import { AuditEventRow } from '@datafactory/db';
+import { AuditEventRow } from '@datafactory/audit';
 
 export function toAuditEvent(e: AuditEventRow): AuditEvent {
   return {

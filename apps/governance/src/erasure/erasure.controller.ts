@@ -11,7 +11,7 @@ import {
   TenantId,
   UuidParamSchema,
 } from '@datafactory/contracts';
-import { ErasureRepository, ErasureRow } from '@datafactory/db';
+import { ErasureRepository, ErasureRow } from '@datafactory/erasure';
 import { JobService } from '@datafactory/jobs';
 import { InternalAuthGuard, Tenant, ZodValidationPipe, currentTraceparent, subjectHash } from '@datafactory/service-kit';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';

@@ -7,7 +7,7 @@ import {
   SetPiiPolicyRequestSchema,
   TenantId,
 } from '@datafactory/contracts';
-import { NamespaceSettingsRepository } from '@datafactory/db';
+import { NamespaceSettingsRepository } from '@datafactory/governance-data';
 import { InternalAuthGuard, Tenant, ZodValidationPipe } from '@datafactory/service-kit';
 import { Body, Controller, Get, Put, Query, UseGuards } from '@nestjs/common';
 

@@ -12,7 +12,7 @@ import {
   SetRetentionRequestSchema,
   TenantId,
 } from '@datafactory/contracts';
-import { RetentionRepository } from '@datafactory/db';
+import { RetentionRepository } from '@datafactory/governance-data';
 import { JobService } from '@datafactory/jobs';
 import { InternalAuthGuard, Tenant, ZodValidationPipe } from '@datafactory/service-kit';
 import { Body, Controller, Get, HttpCode, Inject, Post, Put, UseGuards } from '@nestjs/common';

@@ -1,5 +1,5 @@
 import { DocumentResponse, DocumentSummary } from '@datafactory/contracts';
-import { DocumentRow, DocumentWithText } from '@datafactory/db';
+import { DocumentRow, DocumentWithText } from '@datafactory/ingest-data';
 
 export function toDocumentSummary(row: DocumentRow): DocumentSummary {
   return {

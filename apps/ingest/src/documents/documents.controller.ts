@@ -15,7 +15,7 @@ import {
   UpsertDocumentRequestSchema,
   UpsertDocumentResponse,
 } from '@datafactory/contracts';
-import { DocumentsRepository } from '@datafactory/db';
+import { DocumentsRepository } from '@datafactory/ingest-data';
 import { InternalAuthGuard, Tenant, ZodValidationPipe, decodeCursor, keysetPage } from '@datafactory/service-kit';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { toDocumentResponse, toDocumentSummary } from './document.mapper';

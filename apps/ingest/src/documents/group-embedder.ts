@@ -1,6 +1,7 @@
 import { Chunk } from '@datafactory/chunking';
 import { AppError, ErrorCode } from '@datafactory/contracts';
-import { DocumentsRepository, toVectorLiteral } from '@datafactory/db';
+import { DocumentsRepository } from '@datafactory/ingest-data';
+import { toVectorLiteral } from '@datafactory/db';
 import { EmbeddingError, EmbeddingProvider } from '@datafactory/embedding';
 
 /** A document of a group, by its position in the group's input. */

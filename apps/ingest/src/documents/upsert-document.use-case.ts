@@ -1,16 +1,23 @@
 import { chunkText, sha256Hex } from '@datafactory/chunking';
-import { AppError, DEFAULT_NAMESPACE, ErrorCode, TenantId, UpsertDocumentRequest, UpsertDocumentResponse } from '@datafactory/contracts';
 import {
-  DocumentWrite,
-  DocumentsRepository,
-  EmbeddingCacheMissError,
+  AppError,
+  DEFAULT_NAMESPACE,
+  ErrorCode,
+  PiiPolicyValue as PiiPolicy,
+  TenantId,
+  UpsertDocumentRequest,
+  UpsertDocumentResponse,
+} from '@datafactory/contracts';
+import {
   changeOf,
-  NamespaceSettingsRepository,
-  PiiPolicy,
+  DocumentsRepository,
+  DocumentWrite,
+  EmbeddingCacheMissError,
+  PiiPolicyReader,
   SqlRunner,
   WriteHook,
   WriteResult,
-} from '@datafactory/db';
+} from '@datafactory/ingest-data';
 import { PiiCounts as DetectedPii, redactPii } from '@datafactory/pii';
 import { EmbeddingProvider } from '@datafactory/embedding';
 import { EMBEDDING_PROVIDER, canonicalJson, subjectHash } from '@datafactory/service-kit';
@@ -66,7 +73,7 @@ export class UpsertDocumentUseCase {
 
   constructor(
     private readonly documents: DocumentsRepository,
-    private readonly settings: NamespaceSettingsRepository,
+    private readonly settings: PiiPolicyReader,
     @Inject(EMBEDDING_PROVIDER) private readonly embedder: EmbeddingProvider,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly metrics: Metrics,

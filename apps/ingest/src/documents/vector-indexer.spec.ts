@@ -1,5 +1,6 @@
 import { TenantId, asTenantId } from '@datafactory/contracts';
-import type { VectorIndexOutcome, VectorIndexRepository, VectorIndexScope } from '@datafactory/db';
+import type { VectorIndexOutcome, VectorIndexRepository } from '@datafactory/ingest-data';
+import type { VectorIndexScope } from '@datafactory/db';
 import type { EmbeddingProvider } from '@datafactory/embedding';
 import type { Metrics } from '@datafactory/telemetry';
 import type { IngestConfig } from '../ingest.config';
@@ -25,8 +26,9 @@ jest.mock('@nestjs/common', () => ({
 }));
 jest.mock('@datafactory/service-kit', () => ({ EMBEDDING_PROVIDER: Symbol('EMBEDDING_PROVIDER') }));
 jest.mock('@datafactory/telemetry', () => ({ Metrics: class {} }));
+jest.mock('@datafactory/ingest-data', () => ({ VectorIndexRepository: class {} }));
 jest.mock('@datafactory/db', () => ({
-  VectorIndexRepository: {
+  VectorIndexCatalog: {
     indexName: () => 'chunks_hnsw_test',
     scopeKey: (tenantId: string, namespace: string) => `${tenantId}/${namespace}`,
   },

@@ -1,5 +1,6 @@
+import { VectorIndexCatalog } from '@datafactory/db';
 import { TenantId } from '@datafactory/contracts';
-import { VectorIndexOutcome, VectorIndexRepository } from '@datafactory/db';
+import { VectorIndexOutcome, VectorIndexRepository } from '@datafactory/ingest-data';
 import { EmbeddingProvider } from '@datafactory/embedding';
 import { EMBEDDING_PROVIDER } from '@datafactory/service-kit';
 import { Metrics } from '@datafactory/telemetry';
@@ -60,7 +61,7 @@ export class VectorIndexer implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Builds the scope's index if it is due (after any build queued before it) and resolves with what happened. */
   ensure(tenantId: TenantId, namespace: string): Promise<VectorIndexOutcome> {
-    const key = VectorIndexRepository.scopeKey(tenantId, namespace);
+    const key = VectorIndexCatalog.scopeKey(tenantId, namespace);
     if (this.knownIndexed(key)) return Promise.resolve('exists');
     let run = this.running.get(key);
     if (!run) {
@@ -73,7 +74,7 @@ export class VectorIndexer implements OnApplicationBootstrap, BeforeApplicationS
 
   /** After a single write: {@link ensure} in the background, at most every few seconds per scope. */
   ensureSoon(tenantId: TenantId, namespace: string): void {
-    const key = VectorIndexRepository.scopeKey(tenantId, namespace);
+    const key = VectorIndexCatalog.scopeKey(tenantId, namespace);
     if (this.knownIndexed(key) || this.running.has(key) || Date.now() - (this.checkedAt.get(key) ?? 0) < RECHECK_MS) return;
     this.ensure(tenantId, namespace).catch((err: unknown) => this.logger.warn(`index of ${key} not built: ${String(err)}`));
   }
@@ -87,7 +88,7 @@ export class VectorIndexer implements OnApplicationBootstrap, BeforeApplicationS
     let settled = false;
     const build = this.ensure(tenantId, namespace).then(
       () => undefined,
-      (err: unknown) => this.logger.warn(`index of ${VectorIndexRepository.scopeKey(tenantId, namespace)} not built: ${String(err)}`),
+      (err: unknown) => this.logger.warn(`index of ${VectorIndexCatalog.scopeKey(tenantId, namespace)} not built: ${String(err)}`),
     );
     void build.finally(() => (settled = true));
     const deadline = Date.now() + JOB_WAIT_MS;
@@ -119,7 +120,7 @@ export class VectorIndexer implements OnApplicationBootstrap, BeforeApplicationS
       const outcome = await this.indexes.ensure(scope, build, this.stopping.signal);
       if (outcome === 'built') {
         const seconds = stop({ outcome }).toFixed(1);
-        this.logger.log(`built ${VectorIndexRepository.indexName(scope)} for ${tenantId}/${namespace} in ${seconds} s`);
+        this.logger.log(`built ${VectorIndexCatalog.indexName(scope)} for ${tenantId}/${namespace} in ${seconds} s`);
       }
       return outcome;
     } catch (err) {

@@ -1,5 +1,5 @@
 import { DEFAULT_NAMESPACE } from '@datafactory/contracts';
-import { ItemSettlement, JobItem, JobItemsRepository } from '@datafactory/db';
+import { ItemSettlement, JobItem, JobItemsRepository } from '@datafactory/jobs';
 import { Inject, Injectable } from '@nestjs/common';
 import { VectorIndexer } from '../documents/vector-indexer';
 import { GroupPlan, UpsertDocumentUseCase, UpsertResult } from '../documents/upsert-document.use-case';

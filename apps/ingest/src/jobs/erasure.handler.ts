@@ -1,5 +1,8 @@
 import { AppError, ErasureCertificate, ErrorCode } from '@datafactory/contracts';
-import { AuditRepository, ERASURE_STORES, ErasureRepository, ErasureTarget, StoreCount, VectorIndexRepository } from '@datafactory/db';
+import { AuditRepository } from '@datafactory/audit';
+import { ERASURE_STORES, ErasureRepository, ErasureTarget, StoreCount } from '@datafactory/erasure';
+import { VectorIndexRepository } from '@datafactory/ingest-data';
+import { JobsRepository } from '@datafactory/jobs';
 import { canonicalJson } from '@datafactory/service-kit';
 import { Metrics } from '@datafactory/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
@@ -23,6 +26,7 @@ export class ErasureHandler implements JobHandler {
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly metrics: Metrics,
     private readonly vectorIndexes: VectorIndexRepository,
+    private readonly jobs: JobsRepository,
   ) {}
 
   async run(ctx: JobContext): Promise<HandlerOutcome> {
@@ -106,7 +110,7 @@ export class ErasureHandler implements JobHandler {
         certificate_sha256: createHash('sha256').update(canonicalJson(certificate)).digest('hex'),
       },
     });
-    await this.erasures.scrubJobParams(job.id);
+    await this.jobs.scrubJobParams(job.id);
     await ctx.progress({ total: 1, processed: 1 }, true);
     return { kind: 'completed', result: { counts: { created: 0, updated: 0, unchanged: 0, failed: 0 }, failures: [] } };
   }

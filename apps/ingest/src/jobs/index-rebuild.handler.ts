@@ -1,5 +1,6 @@
 import { JobCounts, JobFailure } from '@datafactory/contracts';
-import { DocumentForRebuild, DocumentsRepository, JobsRepository } from '@datafactory/db';
+import { DocumentForRebuild, DocumentsRepository } from '@datafactory/ingest-data';
+import { JobsRepository } from '@datafactory/jobs';
 import { Inject, Injectable } from '@nestjs/common';
 import { VectorIndexer } from '../documents/vector-indexer';
 import { UpsertDocumentUseCase } from '../documents/upsert-document.use-case';

@@ -1,5 +1,5 @@
 import { AppError, JOB_TYPES, JobError, JobMessage, QueueName, asTenantId } from '@datafactory/contracts';
-import { JobLeaseLostError, JobsRepository, Lease } from '@datafactory/db';
+import { JobLeaseLostError, JobsRepository, Lease } from '@datafactory/jobs';
 import { JobEventsNotifier, RetryPolicy, createBullConnection, retryDelayMs } from '@datafactory/queue';
 import { StartupError, runWithContext, traceFrom } from '@datafactory/service-kit';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';

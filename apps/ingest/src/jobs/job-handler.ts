@@ -1,5 +1,5 @@
 import { JobCounts, JobFailure, JobType } from '@datafactory/contracts';
-import { Lease } from '@datafactory/db';
+import { Lease } from '@datafactory/jobs';
 
 export interface JobContext {
   lease: Lease;

@@ -1,4 +1,6 @@
-import { AuditRepository, ErasureRepository, RetentionRepository } from '@datafactory/db';
+import { AuditRepository } from '@datafactory/audit';
+import { ErasureRepository } from '@datafactory/erasure';
+import { RetentionSweepRepository } from '@datafactory/ingest-data';
 import { Metrics } from '@datafactory/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
 import { INGEST_CONFIG, IngestConfig } from '../ingest.config';
@@ -14,7 +16,7 @@ export class RetentionSweepHandler implements JobHandler {
   readonly type = 'retention_sweep' as const;
 
   constructor(
-    private readonly retention: RetentionRepository,
+    private readonly retention: RetentionSweepRepository,
     private readonly erasures: ErasureRepository,
     private readonly audit: AuditRepository,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,

@@ -6,11 +6,10 @@ import {
   TenantId,
   UuidParamSchema,
 } from '@datafactory/contracts';
-import { DeadLettersRepository, JobsRepository } from '@datafactory/db';
+import { DeadLettersRepository, JobsRepository, kickOutbox } from '@datafactory/jobs';
 import { InternalAuthGuard, TenantOrAdmin, ZodValidationPipe, decodeCursor, keysetPage } from '@datafactory/service-kit';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { toDeadLetter, toJobResponse } from '../jobs/job.mapper';
-import { kickOutbox } from '@datafactory/jobs';
 import { Redis } from 'ioredis';
 import { JobOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../job-orchestrator.config';
 

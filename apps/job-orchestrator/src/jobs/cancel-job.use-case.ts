@@ -1,5 +1,5 @@
 import { JobMessage, JobResponse, TenantId, queueJobId } from '@datafactory/contracts';
-import { JobsRepository } from '@datafactory/db';
+import { JobsRepository } from '@datafactory/jobs';
 import { JobEventsNotifier } from '@datafactory/queue';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';

@@ -1,5 +1,5 @@
 import { DeadLetter, JobEvent, JobResponse } from '@datafactory/contracts';
-import { DeadLetterRow, JobEventRow, JobRow } from '@datafactory/db';
+import { DeadLetterRow, JobEventRow, JobRow } from '@datafactory/jobs';
 
 export function toJobResponse(job: JobRow): JobResponse {
   return {

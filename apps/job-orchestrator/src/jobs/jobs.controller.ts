@@ -16,7 +16,7 @@ import {
   TenantId,
   UuidParamSchema,
 } from '@datafactory/contracts';
-import { JobsRepository } from '@datafactory/db';
+import { JobOrigin, JobsRepository } from '@datafactory/jobs';
 import {
   InternalAuthGuard,
   Tenant,
@@ -29,7 +29,6 @@ import {
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { CancelJobUseCase } from './cancel-job.use-case';
-import { JobOrigin } from '@datafactory/jobs';
 import { CreateJobUseCase } from './create-job.use-case';
 import { toJobEvent, toJobResponse } from './job.mapper';
 import { QueueStatsUseCase } from './queue-stats.use-case';

@@ -1,5 +1,5 @@
 import { JobMessage, QueueName } from '@datafactory/contracts';
-import { DeadLettersRepository, OutboxRepository } from '@datafactory/db';
+import { DeadLettersRepository, OutboxRepository } from '@datafactory/jobs';
 import { queueDepth } from '@datafactory/queue';
 import { Metrics } from '@datafactory/telemetry';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';

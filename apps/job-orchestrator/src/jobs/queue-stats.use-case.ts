@@ -1,5 +1,5 @@
 import { JobMessage, QueueName, QueueStatsResponse, TenantId } from '@datafactory/contracts';
-import { DeadLettersRepository, JobsRepository } from '@datafactory/db';
+import { DeadLettersRepository, JobsRepository } from '@datafactory/jobs';
 import { queueDepth } from '@datafactory/queue';
 import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';

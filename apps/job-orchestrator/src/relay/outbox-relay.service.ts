@@ -1,9 +1,8 @@
 import { JobMessage, QueueName } from '@datafactory/contracts';
 import { SpanKind, inSpan, messagingAttributes } from '@datafactory/telemetry/tracing';
-import { JobsRepository, OutboxMessage, OutboxRepository } from '@datafactory/db';
+import { JobsRepository, outboxKickChannel, OutboxMessage, OutboxRepository } from '@datafactory/jobs';
 import { JobEventsNotifier, enqueue } from '@datafactory/queue';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { outboxKickChannel } from '@datafactory/jobs';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { JobOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../job-orchestrator.config';

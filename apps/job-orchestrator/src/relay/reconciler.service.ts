@@ -1,5 +1,5 @@
 import { JobMessage, queueJobId } from '@datafactory/contracts';
-import { JobRow, JobsRepository } from '@datafactory/db';
+import { JobRow, JobsRepository } from '@datafactory/jobs';
 import { enqueue } from '@datafactory/queue';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';

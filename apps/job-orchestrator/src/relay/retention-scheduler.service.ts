@@ -1,5 +1,5 @@
 import { asTenantId } from '@datafactory/contracts';
-import { RetentionRepository } from '@datafactory/db';
+import { TenantDirectoryRepository } from '@datafactory/job-orchestrator-data';
 import { JobService } from '@datafactory/jobs';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { JobOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../job-orchestrator.config';
@@ -15,7 +15,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplica
 
   constructor(
     private readonly jobs: JobService,
-    private readonly retention: RetentionRepository,
+    private readonly tenants: TenantDirectoryRepository,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: JobOrchestratorConfig,
   ) {}
 
@@ -36,7 +36,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplica
   async schedule(now = Date.now()): Promise<number> {
     const window = Math.floor(now / this.config.RETENTION_SWEEP_INTERVAL_MS);
     let created = 0;
-    for (const tenantId of await this.retention.tenantIds()) {
+    for (const tenantId of await this.tenants.tenantIds()) {
       // Stored even while Redis is down (the outbox delivers it later); one tenant's failure does not stop the round.
       try {
         const res = await this.jobs.create(

@@ -1,5 +1,6 @@
 import { DEFAULT_NAMESPACE, IndexStatsResponse, TenantId } from '@datafactory/contracts';
-import { IndexStatsRepository, VectorIndexRepository } from '@datafactory/db';
+import { IndexStatsRepository } from '@datafactory/search-data';
+import { VectorIndexCatalog } from '@datafactory/db';
 import { EmbeddingProvider } from '@datafactory/embedding';
 import { EMBEDDING_PROVIDER } from '@datafactory/service-kit';
 import { Inject, Injectable } from '@nestjs/common';
@@ -8,7 +9,7 @@ import { Inject, Injectable } from '@nestjs/common';
 export class IndexStatsUseCase {
   constructor(
     private readonly stats: IndexStatsRepository,
-    private readonly indexes: VectorIndexRepository,
+    private readonly indexes: VectorIndexCatalog,
     @Inject(EMBEDDING_PROVIDER) private readonly embedder: EmbeddingProvider,
   ) {}
 

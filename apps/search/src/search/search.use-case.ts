@@ -1,5 +1,6 @@
 import { AppError, DEFAULT_NAMESPACE, ErrorCode, SearchRequest, SearchResponse, SearchResult, TenantId } from '@datafactory/contracts';
-import { SearchRepository, toVectorLiteral } from '@datafactory/db';
+import { SearchRepository } from '@datafactory/search-data';
+import { toVectorLiteral } from '@datafactory/db';
 import { EmbeddingError, EmbeddingProvider } from '@datafactory/embedding';
 import { EMBEDDING_PROVIDER } from '@datafactory/service-kit';
 import { Metrics } from '@datafactory/telemetry';

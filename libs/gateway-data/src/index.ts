@@ -1,0 +1,3 @@
+export * from './tenants.repository';
+export * from './api-keys.repository';
+export * from './idempotency.repository';

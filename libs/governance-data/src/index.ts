@@ -1,0 +1,2 @@
+export * from './namespace-settings.repository';
+export * from './retention.repository';

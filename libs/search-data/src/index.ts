@@ -1,0 +1,2 @@
+export * from './search.repository';
+export * from './index-stats.repository';
