@@ -1,7 +1,7 @@
 import { AuditRepository } from '@datafactory/audit';
 import { DocumentsRepository, PiiPolicyReader, RetentionSweepRepository, VectorIndexRepository } from '@datafactory/ingest-data';
 import { ErasureRepository } from '@datafactory/erasure';
-import { JobItemsRepository, JobsRepository } from '@datafactory/jobs';
+import { JobItemsRepository, JobLeaseRepository, JobsRepository } from '@datafactory/jobs';
 import { JobEventsNotifier } from '@datafactory/queue';
 import { Redis } from 'ioredis';
 import { BasicServiceModule, embeddingProvider, repositoryProviders } from '@datafactory/service-kit';
@@ -31,6 +31,7 @@ export class IngestModule {
           DocumentsRepository,
           VectorIndexRepository,
           JobsRepository,
+          JobLeaseRepository,
           JobItemsRepository,
           PiiPolicyReader,
           ErasureRepository,

@@ -1,9 +1,10 @@
 import { type ChunkingOptions, resolveChunkingOptions } from './chunking-options';
 import { sha256Hex } from './hash';
-import { type Segment, splitCodeLines, splitSentences } from './sentences';
+import { splitCodeLines, splitSentences } from './sentences';
 import { normalizeLineEndings, splitSections, type TextSection } from './text-blocks';
 import { TokenCursor, tokenTail } from './token-cursor';
 import { cl100kTokenizer, type Tokenizer } from './tokenizer';
+import { BLOCK_SEP, LongUnit, NO_OVERLAP, Overlap, Piece, PlacedUnit, Unit, UnitQueue, render, renderPieces } from './chunk-units';
 
 export interface Chunk {
   /** Position in the document, 0..n-1. */
@@ -17,56 +18,6 @@ export interface Chunk {
   /** Heading path such as "Guide > Install"; absent before the first heading. */
   section?: string;
 }
-
-/** Separator between blocks inside a chunk. */
-const BLOCK_SEP = '\n\n';
-
-/** A sentence (or code line, or slice); `cost` estimates the tokens of `sep + text`. */
-interface Piece extends Segment {
-  cost: number;
-  /** Must be repeated whole or not at all (a whole code block: a fragment would leave a fence open). */
-  atomic?: boolean;
-  /** Token ids it was decoded from, when known; saves re-encoding for a token-tail overlap. */
-  ids?: number[];
-  /** Never repeated, nor anything before it (a closing code fence: repeating it would open a fence). */
-  barrier?: boolean;
-}
-
-/**
- * Something the packer places whole: a heading line, a block that fits, a sentence of a larger
- * block, or a token slice of an over-long sentence.
- */
-interface PlacedUnit {
-  kind: 'heading' | 'block' | 'piece' | 'slice';
-  text: string;
-  /** Whitespace that precedes it when it follows other content in a chunk. */
-  sep: string;
-  cost: number;
-  /** Its sentences (for a block: what it splits into if it turns out not to fit). */
-  pieces: Piece[];
-  /** What the next chunk may repeat of it: its sentences, only all of it, or nothing (and nothing before it). */
-  overlap: 'pieces' | 'whole' | 'none';
-}
-
-/** A sentence longer than a chunk, sliced by tokens as it is packed, to fit the room left. */
-interface LongUnit {
-  kind: 'long';
-  cursor: TokenCursor;
-  /** Whether its slices may be repeated as overlap (not for an over-long heading). */
-  overlappable: boolean;
-  /** Upper bound on slice size, set when a slice turned out to count more than its token ids. */
-  cap?: number;
-}
-
-type Unit = PlacedUnit | LongUnit;
-
-interface Overlap {
-  pieces: Piece[];
-  /** Exact token count of the rendered overlap. */
-  tokens: number;
-}
-
-const NO_OVERLAP: Overlap = { pieces: [], tokens: 0 };
 
 /**
  * Splits text into token-bounded chunks that follow its Markdown structure (see README.md).
@@ -99,26 +50,6 @@ export function chunkText(text: string, options?: Partial<ChunkingOptions>, toke
     }
   });
   return chunks;
-}
-
-/** Units in order, with the ability to put units back at the front (slices cut, units returned). */
-class UnitQueue {
-  private readonly front: Unit[] = [];
-  private index = 0;
-
-  constructor(private readonly units: readonly Unit[]) {}
-
-  peek(): Unit | undefined {
-    return this.front[this.front.length - 1] ?? this.units[this.index];
-  }
-
-  shift(): Unit | undefined {
-    return this.front.pop() ?? this.units[this.index++];
-  }
-
-  unshift(...units: Unit[]): void {
-    for (let k = units.length - 1; k >= 0; k--) this.front.push(units[k] as Unit);
-  }
 }
 
 const FENCE_LINE = /^\s*(?:`{3,}|~{3,})\s*$/;
@@ -311,20 +242,4 @@ class SectionChunker {
     }
     return cost;
   }
-}
-
-function renderPieces(pieces: readonly Segment[]): string {
-  let out = '';
-  pieces.forEach((piece, k) => {
-    out += k === 0 ? piece.text : piece.sep + piece.text;
-  });
-  return out;
-}
-
-function render(overlap: readonly Piece[], body: readonly PlacedUnit[]): string {
-  let out = renderPieces(overlap);
-  body.forEach((unit, k) => {
-    out += k === 0 && overlap.length === 0 ? unit.text : unit.sep + unit.text;
-  });
-  return out.trim();
 }

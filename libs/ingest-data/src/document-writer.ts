@@ -1,88 +1,16 @@
 import { AppError, ErrorCode, TenantId } from '@datafactory/contracts';
 import { DataSource, EntityManager } from 'typeorm';
-import { DocumentStatus, returningRows } from '@datafactory/db';
+import { returningRows } from '@datafactory/db';
 import { erasureLockKey } from '@datafactory/erasure';
-
-export interface ChunkWrite {
-  ordinal: number;
-  text: string;
-  hash: string;
-  tokenCount: number;
-}
-
-export interface DocumentWrite {
-  namespace: string;
-  docId: string;
-  title: string | null;
-  text: string;
-  metadata: Record<string, unknown>;
-  subjectIds: string[];
-  docHash: string;
-  metaHash: string;
-  embeddingVersion: string;
-  tokenCount: number;
-  /** PII redacted from `text` under the namespace policy, per type (default none). */
-  piiCounts?: Record<string, number>;
-  chunks: ChunkWrite[];
-  /** Embeddings computed for this write (pgvector literals) that the cache does not hold yet. */
-  newEmbeddings: Array<{ hash: string; vector: string }>;
-  /** Rewrite chunks even when the content is unchanged (index rebuild after a chunking change). */
-  force?: boolean;
-  /** When the write was accepted (request arrival, or batch submission): erasures since then refuse it. */
-  acceptedAt?: Date;
-  /** Salted hashes of the document's subject ids, to match subject erasure tombstones. */
-  subjectHashes?: string[];
-}
-
-export type WriteStatus = 'created' | 'updated' | 'unchanged';
-
-export interface WriteOutcome {
-  status: WriteStatus;
-  chunkCount: number;
-  version: number;
-}
-
-/** One write of a group: stored (with its outcome), or refused because an erasure covers it. */
-export type WriteResult = WriteOutcome | { erased: AppError };
-
-export interface SqlRunner {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
-
-/** Runs inside the group's transaction, before commit, with one result per write (same order). */
-export type GroupWriteHook = (tx: SqlRunner, results: WriteResult[]) => Promise<void>;
-
-/** An embedding vanished from the cache between lookup and write (a purge raced the write): embed again and retry. */
-export class EmbeddingCacheMissError extends Error {
-  constructor(
-    readonly written: number,
-    readonly expected: number,
-  ) {
-    super(`chunk write incomplete: ${written} of ${expected} chunks had an embedding`);
-    this.name = 'EmbeddingCacheMissError';
-  }
-}
-
-/** The stored version of a document that a write is compared with. */
-export interface StoredVersion {
-  status: DocumentStatus;
-  docHash: string;
-  metaHash: string;
-  embeddingVersion: string;
-}
-
-/**
- * What a write changes in the stored document: nothing, only its title, metadata or subjects (chunks and vectors
- * stay), or its content (chunks are replaced). `force` always replaces the content; a deleted document is revived.
- */
-export function changeOf(
-  stored: StoredVersion,
-  w: Pick<DocumentWrite, 'docHash' | 'metaHash' | 'embeddingVersion' | 'force'>,
-): 'none' | 'metadata' | 'content' {
-  if (w.force === true || stored.status !== 'active' || stored.docHash !== w.docHash || stored.embeddingVersion !== w.embeddingVersion)
-    return 'content';
-  return stored.metaHash === w.metaHash ? 'none' : 'metadata';
-}
+import {
+  DocumentWrite,
+  EmbeddingCacheMissError,
+  GroupWriteHook,
+  StoredVersion,
+  WriteOutcome,
+  WriteResult,
+  changeOf,
+} from './document-write';
 
 interface CurrentState extends StoredVersion {
   id: string;
@@ -112,12 +40,8 @@ export class DocumentWriter {
       const results: Array<WriteResult | undefined> = new Array(writes.length);
       for (const i of await this.erased(em, tenantId, writes)) {
         const w = writes[i] as DocumentWrite;
-        results[i] = {
-          erased: new AppError(
-            ErrorCode.DocumentErased,
-            `"${w.docId}" was covered by an erasure requested after this write was accepted; it is not stored`,
-          ),
-        };
+        const message = `"${w.docId}" was covered by an erasure requested after this write was accepted; it is not stored`;
+        results[i] = { erased: new AppError(ErrorCode.DocumentErased, message) };
       }
       const live = writes.map((w, i) => ({ w, i })).filter(({ i }) => !results[i]);
       live.sort((a, b) => (key(a.w.namespace, a.w.docId) < key(b.w.namespace, b.w.docId) ? -1 : 1));
@@ -125,44 +49,55 @@ export class DocumentWriter {
         em,
         live.map(({ w }) => w),
       );
-
-      const created = await this.insertDocuments(
-        em,
-        tenantId,
-        live.map(({ w }) => w),
-      );
-      const withChunks: Array<{ documentId: string; w: DocumentWrite }> = [];
-      const existing: Array<{ w: DocumentWrite; i: number }> = [];
-      for (const item of live) {
-        const row = created.get(key(item.w.namespace, item.w.docId));
-        if (!row) {
-          existing.push(item);
-          continue;
-        }
-        withChunks.push({ documentId: row.id, w: item.w });
-        results[item.i] = { status: 'created', chunkCount: item.w.chunks.length, version: row.version };
-      }
-      const replaced: string[] = [];
-      const current = await this.lockExisting(
-        em,
-        tenantId,
-        existing.map(({ w }) => w),
-      );
-      for (const { w, i } of existing) {
-        const state = current.get(key(w.namespace, w.docId)) as CurrentState;
-        const outcome = await this.update(em, state, w);
-        results[i] = outcome;
-        if (changeOf(state, w) !== 'content') continue;
-        replaced.push(state.id);
-        withChunks.push({ documentId: state.id, w });
-      }
-      if (replaced.length > 0)
-        await em.query(`DELETE FROM chunks WHERE tenant_id = $1 AND document_id = ANY($2::bigint[])`, [tenantId, replaced]);
-      await this.insertChunks(em, tenantId, withChunks);
+      await this.insertChunks(em, tenantId, await this.writeDocuments(em, tenantId, live, results));
       const done = results as WriteResult[];
       await hook?.(em, done);
       return done;
     });
+  }
+
+  /**
+   * Inserts the new documents and updates the existing ones, recording each outcome in `results`; returns the
+   * documents whose chunks must be (re)written, after deleting the chunks of those replaced.
+   */
+  private async writeDocuments(
+    em: EntityManager,
+    tenantId: TenantId,
+    live: Array<{ w: DocumentWrite; i: number }>,
+    results: Array<WriteResult | undefined>,
+  ): Promise<Array<{ documentId: string; w: DocumentWrite }>> {
+    const created = await this.insertDocuments(
+      em,
+      tenantId,
+      live.map(({ w }) => w),
+    );
+    const withChunks: Array<{ documentId: string; w: DocumentWrite }> = [];
+    const existing: Array<{ w: DocumentWrite; i: number }> = [];
+    for (const item of live) {
+      const row = created.get(key(item.w.namespace, item.w.docId));
+      if (!row) {
+        existing.push(item);
+        continue;
+      }
+      withChunks.push({ documentId: row.id, w: item.w });
+      results[item.i] = { status: 'created', chunkCount: item.w.chunks.length, version: row.version };
+    }
+    const replaced: string[] = [];
+    const current = await this.lockExisting(
+      em,
+      tenantId,
+      existing.map(({ w }) => w),
+    );
+    for (const { w, i } of existing) {
+      const state = current.get(key(w.namespace, w.docId)) as CurrentState;
+      results[i] = await this.update(em, state, w);
+      if (changeOf(state, w) !== 'content') continue;
+      replaced.push(state.id);
+      withChunks.push({ documentId: state.id, w });
+    }
+    if (replaced.length > 0)
+      await em.query(`DELETE FROM chunks WHERE tenant_id = $1 AND document_id = ANY($2::bigint[])`, [tenantId, replaced]);
+    return withChunks;
   }
 
   /** Indexes of the writes that an erasure requested after their acceptance covers. */

@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { TenantId } from '@datafactory/contracts';
 import { DataSource } from 'typeorm';
 import { toVectorLiteral } from '@datafactory/db';
-import { DocumentWrite } from './document-writer';
+import { DocumentWrite } from './document-write';
 import { DocumentsRepository } from './documents.repository';
 
 /** This file's own embedding version, so its cache entries never meet another file's. */

@@ -1,6 +1,7 @@
 import { TenantId } from '@datafactory/contracts';
 import { DataSource } from 'typeorm';
-import { DocumentWrite, DocumentWriter, GroupWriteHook, WriteOutcome, WriteResult, WriteStatus } from './document-writer';
+import { DocumentWrite, GroupWriteHook, WriteOutcome, WriteResult, WriteStatus } from './document-write';
+import { DocumentWriter } from './document-writer';
 import { DocumentStatus, returningRows } from '@datafactory/db';
 
 export interface DocumentState {

@@ -1,4 +1,5 @@
 export * from './documents.repository';
+export * from './document-write';
 export * from './document-writer';
 export * from './vector-index.repository';
 export * from './retention-sweep.repository';

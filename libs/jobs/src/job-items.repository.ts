@@ -1,8 +1,8 @@
 import { BatchDocument, JobCounts, JobFailure, TenantId } from '@datafactory/contracts';
 import { DataSource } from 'typeorm';
-import { assertLeaseHeld } from './job-lease';
+import { assertLeaseHeld } from './job-lease.repository';
 import type { Queryable } from '@datafactory/db';
-import type { Lease } from './jobs.repository';
+import type { Lease } from './job-row';
 
 export interface JobItem {
   ordinal: number;

@@ -1,5 +1,5 @@
 import { BatchDocument, JobPriority, QueueName } from '@datafactory/contracts';
-import { NewJob } from './jobs.repository';
+import { NewJob } from './job-row';
 
 /** What the erasure handler needs; the raw subject id stays here only until the job has run (the handler removes it). */
 export interface ErasureJobParams {

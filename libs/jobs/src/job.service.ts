@@ -1,5 +1,6 @@
 import { AppError, ErrorCode, TenantId } from '@datafactory/contracts';
-import { JobRow, JobsRepository } from './jobs.repository';
+import { JobRow } from './job-row';
+import { JobsRepository } from './jobs.repository';
 import { pingRedis } from '@datafactory/queue';
 import { Provider } from '@nestjs/common';
 import { Redis } from 'ioredis';

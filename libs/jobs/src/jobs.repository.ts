@@ -1,102 +1,7 @@
-import {
-  AppError,
-  BatchDocument,
-  ErrorCode,
-  JobCounts,
-  JobError,
-  JobEventType,
-  JobFailure,
-  JobStatus,
-  JobType,
-  TenantId,
-  allowedFrom,
-  isTerminal,
-} from '@datafactory/contracts';
+import { AppError, ErrorCode, JobEventType, JobStatus, JobType, TenantId, isTerminal } from '@datafactory/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { Queryable, returningRows } from '@datafactory/db';
-import { EMPTY_COUNTS, itemCounts } from './job-items.repository';
-import { JobLeaseLostError, assertLeaseHeld } from './job-lease';
-
-export interface JobRow {
-  id: string;
-  tenantId: TenantId;
-  type: JobType;
-  status: JobStatus;
-  queue: string;
-  priority: number;
-  namespace: string;
-  params: Record<string, unknown>;
-  total: number;
-  processed: number;
-  progress: number;
-  counts: JobCounts;
-  result: { counts: JobCounts; failures: JobFailure[] } | null;
-  error: JobError | null;
-  attempts: number;
-  maxAttempts: number;
-  generation: number;
-  cancelRequested: boolean;
-  traceContext: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-}
-
-export interface JobEventRow {
-  jobId: string;
-  seq: number;
-  type: JobEventType;
-  data: Record<string, unknown>;
-  createdAt: Date;
-}
-
-export interface NewJob {
-  type: JobType;
-  namespace: string;
-  queue: string;
-  priority: number;
-  maxAttempts: number;
-  params?: Record<string, unknown>;
-  documents?: BatchDocument[];
-  idempotencyKey?: string;
-  requestHash?: string;
-  traceContext?: string;
-}
-
-export interface Lease {
-  token: string;
-  attempt: number;
-  job: JobRow;
-}
-
-function toJob(r: Record<string, unknown>): JobRow {
-  return {
-    id: r['id'] as string,
-    tenantId: r['tenant_id'] as TenantId,
-    type: r['type'] as JobType,
-    status: r['status'] as JobStatus,
-    queue: r['queue'] as string,
-    priority: Number(r['priority']),
-    namespace: r['namespace'] as string,
-    params: (r['params'] as Record<string, unknown>) ?? {},
-    total: Number(r['total']),
-    processed: Number(r['processed']),
-    progress: Number(r['progress']),
-    counts: (r['counts'] as JobCounts) ?? EMPTY_COUNTS,
-    result: (r['result'] as JobRow['result']) ?? null,
-    error: (r['error'] as JobError | null) ?? null,
-    attempts: Number(r['attempts']),
-    maxAttempts: Number(r['max_attempts']),
-    generation: Number(r['generation']),
-    cancelRequested: Boolean(r['cancel_requested']),
-    traceContext: (r['trace_context'] as string | null) ?? null,
-    createdAt: r['created_at'] as Date,
-    updatedAt: r['updated_at'] as Date,
-    startedAt: (r['started_at'] as Date | null) ?? null,
-    finishedAt: (r['finished_at'] as Date | null) ?? null,
-  };
-}
+import { JobEventRow, JobRow, NewJob, appendJobEvent, toJob } from './job-row';
 
 /**
  * Jobs, their events, staged items and outbox rows: the job state machine's only writer. Every status
@@ -198,135 +103,6 @@ export class JobsRepository {
     }));
   }
 
-  /** Appends an event; callers hold the job row's lock (they updated it in the same transaction). */
-  async appendEvent(q: Queryable, jobId: string, type: JobEventType, data: Record<string, unknown> = {}): Promise<number> {
-    const rows = (await q.query(
-      `INSERT INTO job_events (job_id, seq, type, data)
-       SELECT $1, coalesce(max(seq), 0) + 1, $2, $3::jsonb FROM job_events WHERE job_id = $1 RETURNING seq`,
-      [jobId, type, JSON.stringify(data)],
-    )) as Array<{ seq: number }>;
-    return Number(rows[0]?.seq);
-  }
-
-  /**
-   * Starts an attempt: moves the job to running under a fresh lease token, so writes of any earlier attempt
-   * (a stalled or stopped worker) are refused from now on. Null when the job is not runnable (finished,
-   * cancelled, or not this tenant's).
-   */
-  async claim(tenantId: TenantId, jobId: string): Promise<{ lease: Lease; seq: number } | null> {
-    return this.ds.transaction(async (em) => {
-      const rows = await returningRows<Record<string, unknown>>(
-        em,
-        `UPDATE jobs SET status = 'running', lease_token = gen_random_uuid(), attempts = attempts + 1,
-                started_at = coalesce(started_at, now()), updated_at = now()
-          WHERE id = $1 AND tenant_id = $2 AND status = ANY($3::text[]) RETURNING *`,
-        [jobId, tenantId, allowedFrom('running')],
-      );
-      const row = rows[0];
-      if (!row) return null;
-      const job = toJob(row);
-      const seq = await this.appendEvent(em, jobId, 'started', { attempt: job.attempts });
-      return { lease: { token: row['lease_token'] as string, attempt: job.attempts, job }, seq };
-    });
-  }
-
-  /**
-   * Records progress under the lease and answers whether a cancellation was requested. A batch's counts
-   * are derived from its settled items (exact across crashes and reruns); other jobs pass theirs.
-   */
-  async progress(
-    lease: Lease,
-    update: { total?: number; processed?: number; counts?: JobCounts; checkpoint?: Record<string, unknown>; event: boolean },
-  ): Promise<{ cancelRequested: boolean; progress: number; counts: JobCounts }> {
-    let processed = update.processed;
-    let counts = update.counts;
-    if (lease.job.type === 'batch_upsert') {
-      const summary = await itemCounts(this.ds, lease.job.id);
-      counts = summary.counts;
-      processed = summary.processed;
-    }
-    return this.ds.transaction(async (em) => {
-      const rows = await returningRows<{ cancel_requested: boolean; processed: number; total: number; counts: JobCounts }>(
-        em,
-        `UPDATE jobs SET total = coalesce($3, total), processed = coalesce($4, processed), counts = coalesce($5::jsonb, counts),
-                params = CASE WHEN $6::jsonb IS NULL THEN params ELSE params || jsonb_build_object('checkpoint', $6::jsonb) END,
-                progress = CASE WHEN coalesce($3, total) > 0 THEN least(100, floor(100.0 * coalesce($4, processed) / coalesce($3, total)))::int ELSE progress END,
-                updated_at = now()
-          WHERE id = $1 AND lease_token = $2 AND status = 'running'
-          RETURNING cancel_requested, processed, total, counts, progress`,
-        [
-          lease.job.id,
-          lease.token,
-          update.total ?? null,
-          processed ?? null,
-          counts ? JSON.stringify(counts) : null,
-          update.checkpoint ? JSON.stringify(update.checkpoint) : null,
-        ],
-      );
-      const row = rows[0] as
-        { cancel_requested: boolean; processed: number; total: number; counts: JobCounts; progress?: number } | undefined;
-      if (!row) throw new JobLeaseLostError(lease.job.id);
-      const progress = Number(row.progress ?? 0);
-      if (update.event)
-        await this.appendEvent(em, lease.job.id, 'progress', { progress, processed: row.processed, total: row.total, counts: row.counts });
-      return { cancelRequested: row.cancel_requested, progress, counts: row.counts };
-    });
-  }
-
-  /**
-   * Ends an attempt under its lease: completed, failed, cancelled, dead_lettered (with a dead-letter row),
-   * retrying (the queue will run another attempt) or queued (handed back at shutdown).
-   */
-  async finishAttempt(
-    lease: Lease,
-    to: Exclude<JobStatus, 'running'>,
-    outcome: { result?: JobRow['result']; error?: JobError; eventData?: Record<string, unknown> } = {},
-  ): Promise<number> {
-    return this.ds.transaction(async (em) => {
-      const terminal = isTerminal(to);
-      // A batch's counts come from its settled items, so every end state reports them exactly.
-      const items = lease.job.type === 'batch_upsert' ? await itemCounts(em, lease.job.id) : null;
-      const rows = await returningRows<{ id: string; attempts: number; queue: string; tenant_id: string }>(
-        em,
-        `UPDATE jobs SET status = $3, result = coalesce($4::jsonb, result), error = $5::jsonb, updated_at = now(),
-                progress = CASE WHEN $3 = 'completed' THEN 100 ELSE progress END,
-                processed = coalesce($8, processed), counts = coalesce($9::jsonb, counts),
-                finished_at = CASE WHEN $6 THEN now() ELSE NULL END,
-                lease_token = CASE WHEN $6 OR $3 = 'queued' THEN NULL ELSE lease_token END
-          WHERE id = $1 AND lease_token = $2 AND status = ANY($7::text[]) RETURNING id, attempts, queue, tenant_id`,
-        [
-          lease.job.id,
-          lease.token,
-          to,
-          outcome.result ? JSON.stringify(outcome.result) : null,
-          outcome.error ? JSON.stringify(outcome.error) : null,
-          terminal,
-          allowedFrom(to),
-          items?.processed ?? null,
-          items ? JSON.stringify(items.counts) : null,
-        ],
-      );
-      const row = rows[0];
-      if (!row) throw new JobLeaseLostError(lease.job.id);
-      if (to === 'dead_lettered') {
-        const failedAttempts = Number(outcome.eventData?.['attempts'] ?? row.attempts);
-        await em.query(
-          `INSERT INTO dead_letters (job_id, tenant_id, queue, error, attempts) VALUES ($1, $2, $3, $4::jsonb, $5)
-           ON CONFLICT (job_id) DO UPDATE SET error = EXCLUDED.error, attempts = EXCLUDED.attempts, created_at = now(), replayed_at = NULL`,
-          [row.id, row.tenant_id, row.queue, JSON.stringify(outcome.error ?? {}), failedAttempts],
-        );
-      } else if (terminal) {
-        // Staged text is only needed to run the job (a dead letter keeps it for a replay): drop it now.
-        await em.query(`UPDATE job_items SET body = '{}'::jsonb WHERE job_id = $1 AND body <> '{}'::jsonb`, [row.id]);
-      }
-      const eventType: JobEventType = to === 'queued' ? 'queued' : (to as JobEventType);
-      return this.appendEvent(em, lease.job.id, eventType, {
-        ...(outcome.eventData ?? {}),
-        ...(outcome.error ? { error: outcome.error } : {}),
-      });
-    });
-  }
-
   /**
    * Cancels a job. A queued or retrying job (no worker on it) ends `cancelled` at once; a running one gets
    * `cancel_requested` and its worker stops between documents.
@@ -348,7 +124,7 @@ export class JobsRepository {
           [jobId],
         );
         await em.query(`UPDATE job_items SET body = '{}'::jsonb WHERE job_id = $1 AND body <> '{}'::jsonb`, [jobId]);
-        const seq = await this.appendEvent(em, jobId, 'cancelled', { reason: 'cancelled before it ran' });
+        const seq = await appendJobEvent(em, jobId, 'cancelled', { reason: 'cancelled before it ran' });
         return { job: toJob(rows[0] as Record<string, unknown>), immediate: true, seq };
       }
       if (job.cancelRequested) return { job, immediate: false, seq: 0 };
@@ -357,7 +133,7 @@ export class JobsRepository {
         `UPDATE jobs SET cancel_requested = true, updated_at = now() WHERE id = $1 RETURNING *`,
         [jobId],
       );
-      const seq = await this.appendEvent(em, jobId, 'cancel_requested');
+      const seq = await appendJobEvent(em, jobId, 'cancel_requested');
       return { job: toJob(rows[0] as Record<string, unknown>), immediate: false, seq };
     });
   }
@@ -436,15 +212,9 @@ export class JobsRepository {
   /** Appends an event to a job outside of a transition (e.g. `queued` with its position), under the job's lock. */
   async recordEvent(q: Queryable, jobId: string, type: JobEventType, data: Record<string, unknown>): Promise<number> {
     await q.query(`SELECT 1 FROM jobs WHERE id = $1 FOR UPDATE`, [jobId]);
-    return this.appendEvent(q, jobId, type, data);
+    return appendJobEvent(q, jobId, type, data);
   }
 
-  /** Throws when the lease is no longer this attempt's (used inside write transactions of handlers). */
-  async assertLease(q: Queryable, lease: Lease): Promise<void> {
-    await assertLeaseHeld(q, lease);
-  }
-
-  /** For settling items outside a document write (a document that failed validation). */
   /** Removes the raw subject id from the erasure job's parameters once it is no longer needed. */
   async scrubJobParams(jobId: string): Promise<void> {
     await this.ds.query(`UPDATE jobs SET params = params - 'subject_id' WHERE id = $1`, [jobId]);

@@ -1,6 +1,6 @@
 import { JobCounts, JobFailure } from '@datafactory/contracts';
 import { DocumentForRebuild, DocumentsRepository } from '@datafactory/ingest-data';
-import { JobsRepository } from '@datafactory/jobs';
+import { JobLeaseRepository } from '@datafactory/jobs';
 import { Inject, Injectable } from '@nestjs/common';
 import { VectorIndexer } from '../documents/vector-indexer';
 import { UpsertDocumentUseCase } from '../documents/upsert-document.use-case';
@@ -27,7 +27,7 @@ export class IndexRebuildHandler implements JobHandler {
   readonly type = 'index_rebuild' as const;
 
   constructor(
-    private readonly jobs: JobsRepository,
+    private readonly leases: JobLeaseRepository,
     private readonly documents: DocumentsRepository,
     private readonly upsert: UpsertDocumentUseCase,
     private readonly vectorIndexer: VectorIndexer,
@@ -64,7 +64,7 @@ export class IndexRebuildHandler implements JobHandler {
             metadata: doc.metadata as never,
             subject_ids: doc.subjectIds,
           })),
-          { force: true, settle: (tx) => this.jobs.assertLease(tx, ctx.lease), acceptedAt: job.createdAt },
+          { force: true, settle: (tx) => this.leases.assertLease(tx, ctx.lease), acceptedAt: job.createdAt },
         );
         results.forEach((res, k) => {
           // A document the ingest path refuses alone (e.g. the provider rejects it) fails alone; it keeps its old chunks.

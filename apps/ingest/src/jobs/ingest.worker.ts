@@ -1,5 +1,5 @@
 import { AppError, JOB_TYPES, JobError, JobMessage, QueueName, asTenantId } from '@datafactory/contracts';
-import { JobLeaseLostError, JobsRepository, Lease } from '@datafactory/jobs';
+import { JobLeaseLostError, JobLeaseRepository, Lease } from '@datafactory/jobs';
 import { JobEventsNotifier, RetryPolicy, createBullConnection, retryDelayMs } from '@datafactory/queue';
 import { StartupError, runWithContext, traceFrom } from '@datafactory/service-kit';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
@@ -39,7 +39,7 @@ export class IngestWorker implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly policy: RetryPolicy;
 
   constructor(
-    private readonly jobs: JobsRepository,
+    private readonly leases: JobLeaseRepository,
     private readonly notifier: JobEventsNotifier,
     @Inject(JOB_HANDLERS) handlers: JobHandler[],
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
@@ -108,7 +108,7 @@ export class IngestWorker implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async attempt(job: Job<JobMessage>, token: string | undefined, message: JobMessage): Promise<unknown> {
-    const claimed = await this.jobs.claim(asTenantId(message.tenantId), message.jobId);
+    const claimed = await this.leases.claim(asTenantId(message.tenantId), message.jobId);
     if (!claimed) return { skipped: 'the job is finished, cancelled or unknown' };
     const lease = claimed.lease;
     await this.notifier.notify(lease.job.id);
@@ -148,7 +148,7 @@ export class IngestWorker implements OnApplicationBootstrap, BeforeApplicationSh
         const now = Date.now();
         if (!force && now - lastWrite < PROGRESS_WRITE_MS) return cancelRequested;
         const event = force || now - lastEvent >= PROGRESS_EVENT_MS;
-        const res = await this.jobs.progress(lease, { ...update, event });
+        const res = await this.leases.progress(lease, { ...update, event });
         lastWrite = now;
         if (event) {
           lastEvent = now;
@@ -197,10 +197,10 @@ export class IngestWorker implements OnApplicationBootstrap, BeforeApplicationSh
 
   private async end(
     lease: Lease,
-    to: Parameters<JobsRepository['finishAttempt']>[1],
-    outcome: Parameters<JobsRepository['finishAttempt']>[2],
+    to: Parameters<JobLeaseRepository['finishAttempt']>[1],
+    outcome: Parameters<JobLeaseRepository['finishAttempt']>[2],
   ): Promise<void> {
-    await this.jobs.finishAttempt(lease, to, outcome);
+    await this.leases.finishAttempt(lease, to, outcome);
     this.metrics.workerJobs.inc({ queue: QueueName.Ingest, status: to });
     await this.notifier.notify(lease.job.id);
   }
