@@ -7,3 +7,4 @@ export * from './repositories/database-health.repository';
 export * from './queryable';
 export * from './vector-index-catalog';
 export * from './retention-sql';
+export * from './pii-policy-sql';

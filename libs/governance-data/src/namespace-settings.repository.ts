@@ -1,16 +1,13 @@
 import { PiiPolicyValue as PiiPolicy, TenantId } from '@datafactory/contracts';
+import { readPiiPolicy } from '@datafactory/db';
 import { DataSource } from 'typeorm';
 
 /** Governance settings per tenant namespace; a namespace without a row has the defaults (PII policy off). */
 export class NamespaceSettingsRepository {
   constructor(private readonly ds: DataSource) {}
 
-  async piiPolicy(tenantId: TenantId, namespace: string): Promise<PiiPolicy> {
-    const rows: Array<{ pii_policy: PiiPolicy }> = await this.ds.query(
-      `SELECT pii_policy FROM namespace_settings WHERE tenant_id = $1 AND namespace = $2`,
-      [tenantId, namespace],
-    );
-    return rows[0]?.pii_policy ?? 'off';
+  piiPolicy(tenantId: TenantId, namespace: string): Promise<PiiPolicy> {
+    return readPiiPolicy(this.ds, tenantId, namespace);
   }
 
   async setPiiPolicy(tenantId: TenantId, namespace: string, policy: PiiPolicy): Promise<{ previous: PiiPolicy; updatedAt: Date }> {
